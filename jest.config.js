@@ -1,4 +1,4 @@
-/** Unit tests: pure logic next to the code (src/**/*.spec.ts). */
+// Unit tests: pure logic next to the code (src, *.spec.ts).
 module.exports = {
   rootDir: '.',
   testEnvironment: 'node',

@@ -1,0 +1,2 @@
+export const ROLES = ['admin', 'recruiter', 'coordinator', 'supervisor'] as const;
+export type Role = (typeof ROLES)[number];

@@ -1,0 +1,7 @@
+// Every entity, listed once: the app, the CLI and the tests load exactly these.
+import { AuditEvent } from '../audit/audit-event.entity';
+import { ApiToken } from '../auth/api-token.entity';
+import { Organisation } from '../organisations/organisation.entity';
+import { User } from '../organisations/user.entity';
+
+export const ENTITIES = [Organisation, User, ApiToken, AuditEvent];
