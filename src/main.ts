@@ -40,7 +40,7 @@ async function main(): Promise<void> {
     throw e;
   }
 
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), { bufferLogs: true });
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), { bufferLogs: true, bodyParser: false });
   await configureApp(app);
   await app.listen(config.port);
   const logger = app.get(Logger);

@@ -55,6 +55,9 @@ export async function configureApp(app: NestExpressApplication): Promise<void> {
   app.use((req: Request, res: Response, next: NextFunction) => (req.path.startsWith('/api/docs') ? docs : strict)(req, res, next));
 
   app.useStaticAssets(templatesDir('static'), { prefix: '/static/', maxAge: config.env === 'production' ? '1d' : 0 });
+  // Body parsers before CSRF, so the form's token is readable (the app is created with bodyParser: false).
+  app.useBodyParser('json', { limit: '1mb' });
+  app.useBodyParser('urlencoded', { extended: true, limit: '1mb' });
   const sessions = app.get(SessionService);
   await sessions.connect();
   app.use(sessions.middleware());

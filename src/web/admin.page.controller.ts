@@ -21,7 +21,9 @@ import { validateForm } from './form';
 import { pager } from './pager';
 
 async function query<T extends object>(cls: new () => T, raw: Record<string, unknown>): Promise<T> {
-  const q = plainToInstance(cls, raw);
+  // Empty form fields mean "no filter"; undefined must not override the DTO's defaults.
+  const clean = Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined && v !== ''));
+  const q = plainToInstance(cls, clean);
   const errors = await validate(q, { whitelist: true, forbidNonWhitelisted: false });
   if (errors.length) {
     throw DomainError.invalid(flattenValidationErrors(errors));
@@ -149,8 +151,7 @@ export class AdminPagesController {
   @Roles('admin')
   @Render('admin-audit')
   async auditPage(@Query() raw: Record<string, unknown>, @Req() req: Request) {
-    const clean = Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== ''));
-    const q = await query(AuditQuery, clean);
+    const q = await query(AuditQuery, raw);
     const page = await this.audit.search(q);
     return { title: 'audit.title', page, q, pager: pager(req, page) };
   }

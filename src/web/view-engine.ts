@@ -1,12 +1,18 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import hbs from 'hbs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { templatesDir } from '../common/paths';
 import { isLocale, Locale, translate } from './i18n';
 
 /** Handlebars pages from templates/pages, with i18n and small formatting helpers. */
 export function configureViews(app: NestExpressApplication): void {
   const instance = hbs.create();
-  instance.registerPartials(templatesDir('pages', 'partials'));
+  // Registered synchronously (hbs' own registerPartials is async and renames "a-b" to "a_b").
+  const partials = templatesDir('pages', 'partials');
+  for (const file of readdirSync(partials).filter((f) => f.endsWith('.hbs'))) {
+    instance.registerPartial(file.replace(/\.hbs$/, ''), readFileSync(join(partials, file), 'utf8'));
+  }
   instance.registerHelper('t', function (this: unknown, key: string, ...rest: unknown[]) {
     const options = rest.pop() as { data: { root: { locale?: Locale } } };
     const locale = options.data.root.locale;
