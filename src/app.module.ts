@@ -42,7 +42,11 @@ export class AppModule {
               limit: config.login.maxAttempts,
               getTracker: loginAccountTracker,
             },
-            { name: 'login-ip', ttl: config.login.windowSeconds * 1000, limit: config.login.maxAttempts * 10 },
+            {
+              name: 'login-ip',
+              ttl: config.login.windowSeconds * 1000,
+              limit: config.login.maxAttempts * 10,
+            },
           ],
           // Counters in Redis, so the limit holds across instances.
           storage: new ThrottlerStorageRedisService(config.redis.url),

@@ -40,7 +40,10 @@ async function main(): Promise<void> {
     throw e;
   }
 
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), { bufferLogs: true, bodyParser: false });
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
+    bufferLogs: true,
+    bodyParser: false,
+  });
   await configureApp(app);
   await app.listen(config.port);
   const logger = app.get(Logger);
@@ -55,6 +58,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((e) => {
-  process.stderr.write(`\nPraktiknav failed to start: ${e instanceof Error ? e.message : String(e)}\n`);
+  process.stderr.write(
+    `\nPraktiknav failed to start: ${e instanceof Error ? e.message : String(e)}\n`,
+  );
   process.exit(1);
 });

@@ -1,6 +1,12 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryColumn } from 'typeorm';
 
-export const ACTOR_TYPES = ['user', 'api_token', 'supervisor_token', 'system', 'anonymous'] as const;
+export const ACTOR_TYPES = [
+  'user',
+  'api_token',
+  'supervisor_token',
+  'system',
+  'anonymous',
+] as const;
 export type ActorType = (typeof ACTOR_TYPES)[number];
 
 /**

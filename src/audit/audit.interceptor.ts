@@ -32,7 +32,10 @@ export class AuditInterceptor implements NestInterceptor {
                 action: `http.${req.method.toLowerCase()}`,
                 entity: 'route',
                 entityId: null,
-                detail: { route: `${context.getClass().name}.${context.getHandler().name}`, path: req.route?.path ?? req.path },
+                detail: {
+                  route: `${context.getClass().name}.${context.getHandler().name}`,
+                  path: req.route?.path ?? req.path,
+                },
               });
             }
             return value;

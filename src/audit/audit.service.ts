@@ -29,7 +29,8 @@ export class AuditService {
     const p = ctx?.principal;
     const event: Partial<AuditEvent> = {
       id: newId(),
-      actorType: ctx?.actor?.type ?? (p ? (p.via === 'api_token' ? 'api_token' : 'user') : 'anonymous'),
+      actorType:
+        ctx?.actor?.type ?? (p ? (p.via === 'api_token' ? 'api_token' : 'user') : 'anonymous'),
       actorUserId: p?.userId ?? null,
       actorOrganisationId: p?.organisationId ?? null,
       actorLabel: ctx?.actor?.label ?? p?.name ?? null,

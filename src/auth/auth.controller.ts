@@ -1,10 +1,32 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Req, UseGuards } from '@nestjs/common';
-import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Param,
+  Post,
+  Req,
+  UseGuards,
+} from '@nestjs/common';
+import {
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiTags,
+  ApiTooManyRequestsResponse,
+} from '@nestjs/swagger';
 import type { Request } from 'express';
 import { IdParam } from '../common/id-param';
 import { AnyRole, Public } from './access.decorators';
 import { AuthService } from './auth.service';
-import { ApiTokenResponse, CreateApiTokenDto, CreatedApiTokenResponse, LoginDto, MeResponse } from './dto/auth.dto';
+import {
+  ApiTokenResponse,
+  CreateApiTokenDto,
+  CreatedApiTokenResponse,
+  LoginDto,
+  MeResponse,
+} from './dto/auth.dto';
 import { LoginThrottleGuard } from './login-throttle';
 
 @ApiTags('auth')
@@ -40,7 +62,10 @@ export class AuthController {
   @Post('api-tokens')
   @AnyRole()
   @ApiCreatedResponse({ type: CreatedApiTokenResponse })
-  async createToken(@Req() req: Request, @Body() dto: CreateApiTokenDto): Promise<CreatedApiTokenResponse> {
+  async createToken(
+    @Req() req: Request,
+    @Body() dto: CreateApiTokenDto,
+  ): Promise<CreatedApiTokenResponse> {
     const { token, row } = await this.auth.createToken(req.principal!, dto.name, dto.expiresInDays);
     return { ...ApiTokenResponse.of(row), token };
   }
@@ -55,7 +80,10 @@ export class AuthController {
   @Delete('api-tokens/:id')
   @AnyRole()
   @ApiOkResponse({ type: ApiTokenResponse, description: 'Revoked' })
-  async revokeToken(@Req() req: Request, @Param('id', IdParam) id: string): Promise<ApiTokenResponse> {
+  async revokeToken(
+    @Req() req: Request,
+    @Param('id', IdParam) id: string,
+  ): Promise<ApiTokenResponse> {
     return ApiTokenResponse.of(await this.auth.revokeToken(req.principal!, id));
   }
 }

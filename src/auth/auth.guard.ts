@@ -49,7 +49,9 @@ export class AuthGuard implements CanActivate {
       return true;
     }
     if (!roles?.length) {
-      this.logger.error(`Route without access declaration refused: ${req.method} ${req.route?.path ?? req.path}`);
+      this.logger.error(
+        `Route without access declaration refused: ${req.method} ${req.route?.path ?? req.path}`,
+      );
       throw new ForbiddenException('This route has no access declaration');
     }
     if (!principal) {

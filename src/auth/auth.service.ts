@@ -81,7 +81,9 @@ export class AuthService {
     if (!token.startsWith(TOKEN_PREFIX) || token.length > 200) {
       throw new UnauthorizedException('Invalid or revoked API token');
     }
-    const row = await this.tokens.findOne({ where: { tokenHash: hashToken(token), revokedAt: IsNull() } });
+    const row = await this.tokens.findOne({
+      where: { tokenHash: hashToken(token), revokedAt: IsNull() },
+    });
     const now = this.clock.now();
     if (!row || (row.expiresAt && row.expiresAt <= now)) {
       throw new UnauthorizedException('Invalid or revoked API token');
@@ -103,9 +105,16 @@ export class AuthService {
    */
   async login(req: Request, email: string, password: string): Promise<Principal> {
     const user = await this.users.findByEmail(email);
-    const ok = user ? await verifyPassword(user.passwordHash, password) : await verifyPassword(await dummyHash(), password).then(() => false);
+    const ok = user
+      ? await verifyPassword(user.passwordHash, password)
+      : await verifyPassword(await dummyHash(), password).then(() => false);
     if (!user || !ok || !user.active || !user.organisation?.active) {
-      await this.audit.record({ action: 'auth.login_failed', entity: 'user', entityId: user?.id ?? null, detail: { reason: !user || !ok ? 'bad_credentials' : 'inactive' } });
+      await this.audit.record({
+        action: 'auth.login_failed',
+        entity: 'user',
+        entityId: user?.id ?? null,
+        detail: { reason: !user || !ok ? 'bad_credentials' : 'inactive' },
+      });
       throw new DomainError('INVALID_LOGIN', 401, INVALID_LOGIN);
     }
     const previous = req.session?.userId;
@@ -129,7 +138,11 @@ export class AuthService {
 
   async logout(req: Request): Promise<void> {
     if (req.session?.userId) {
-      await this.audit.record({ action: 'auth.logout', entity: 'user', entityId: req.session.userId });
+      await this.audit.record({
+        action: 'auth.logout',
+        entity: 'user',
+        entityId: req.session.userId,
+      });
     }
     await this.endSession(req);
   }
@@ -146,7 +159,11 @@ export class AuthService {
     }
   }
 
-  async createToken(principal: Principal, name: string, expiresInDays?: number): Promise<{ token: string; row: ApiToken }> {
+  async createToken(
+    principal: Principal,
+    name: string,
+    expiresInDays?: number,
+  ): Promise<{ token: string; row: ApiToken }> {
     const token = TOKEN_PREFIX + randomBytes(32).toString('base64url');
     return this.db.transaction(async (m) => {
       const row = m.getRepository(ApiToken).create({
@@ -154,12 +171,17 @@ export class AuthService {
         name,
         prefix: token.slice(0, 10),
         tokenHash: hashToken(token),
-        expiresAt: expiresInDays ? new Date(this.clock.now().getTime() + expiresInDays * 86400_000) : null,
+        expiresAt: expiresInDays
+          ? new Date(this.clock.now().getTime() + expiresInDays * 86400_000)
+          : null,
         lastUsedAt: null,
         revokedAt: null,
       });
       await m.getRepository(ApiToken).save(row);
-      await this.audit.record({ action: 'api_token.create', entity: 'api_token', entityId: row.id, detail: { name } }, m);
+      await this.audit.record(
+        { action: 'api_token.create', entity: 'api_token', entityId: row.id, detail: { name } },
+        m,
+      );
       return { token, row };
     });
   }
@@ -170,7 +192,9 @@ export class AuthService {
 
   async revokeToken(principal: Principal, id: string): Promise<ApiToken> {
     return this.db.transaction(async (m) => {
-      const row = await m.getRepository(ApiToken).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+      const row = await m
+        .getRepository(ApiToken)
+        .findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
       // Admins may revoke anyone's token; others only their own (and do not learn others' ids).
       if (!row || (row.userId !== principal.userId && !principal.roles.includes('admin'))) {
         throw DomainError.notFound('API token', id);
@@ -178,7 +202,10 @@ export class AuthService {
       if (!row.revokedAt) {
         row.revokedAt = this.clock.now();
         await m.getRepository(ApiToken).save(row);
-        await this.audit.record({ action: 'api_token.revoke', entity: 'api_token', entityId: row.id }, m);
+        await this.audit.record(
+          { action: 'api_token.revoke', entity: 'api_token', entityId: row.id },
+          m,
+        );
       }
       return row;
     });
@@ -186,9 +213,13 @@ export class AuthService {
 }
 
 function regenerate(req: Request): Promise<void> {
-  return new Promise((resolve, reject) => req.session.regenerate((err) => (err ? reject(err) : resolve())));
+  return new Promise((resolve, reject) =>
+    req.session.regenerate((err) => (err ? reject(err) : resolve())),
+  );
 }
 
 function save(req: Request): Promise<void> {
-  return new Promise((resolve, reject) => req.session.save((err) => (err ? reject(err) : resolve())));
+  return new Promise((resolve, reject) =>
+    req.session.save((err) => (err ? reject(err) : resolve())),
+  );
 }

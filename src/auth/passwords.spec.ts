@@ -10,7 +10,9 @@ describe('passwords', () => {
   });
 
   it('salts: the same password hashes differently each time', async () => {
-    expect(await hashPassword('same password 1')).not.toEqual(await hashPassword('same password 1'));
+    expect(await hashPassword('same password 1')).not.toEqual(
+      await hashPassword('same password 1'),
+    );
   });
 
   it('treats a malformed stored hash as a mismatch, not an error', async () => {

@@ -16,7 +16,11 @@ export interface RouteAccess {
  * Walks every registered controller route and tells how it is guarded. The test suite fails on
  * any 'undeclared' route, and the guard denies them at run time too (deny by default).
  */
-export function listRouteAccess(discovery: DiscoveryService, scanner: MetadataScanner, reflector: Reflector): RouteAccess[] {
+export function listRouteAccess(
+  discovery: DiscoveryService,
+  scanner: MetadataScanner,
+  reflector: Reflector,
+): RouteAccess[] {
   const out: RouteAccess[] = [];
   for (const wrapper of discovery.getControllers()) {
     const { instance, metatype } = wrapper;

@@ -23,7 +23,10 @@ export class SessionService implements OnModuleDestroy {
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {
     this.client = createClient({
       url: config.redis.url,
-      socket: { connectTimeout: 5000, reconnectStrategy: (retries) => Math.min(retries * 100, 2000) },
+      socket: {
+        connectTimeout: 5000,
+        reconnectStrategy: (retries) => Math.min(retries * 100, 2000),
+      },
     });
     this.client.on('error', () => undefined); // reconnects by itself; readiness reports it
     this.prefix = `${config.queuePrefix}:`;

@@ -41,20 +41,35 @@ export async function configureApp(app: NestExpressApplication): Promise<void> {
   // Request id and context first, so every later step (logs, audit) sees them.
   app.use((req: Request, res: Response, next: NextFunction) => {
     const given = req.headers['x-request-id'];
-    const id = typeof given === 'string' && /^[A-Za-z0-9._-]{1,64}$/.test(given) ? given : randomUUID();
+    const id =
+      typeof given === 'string' && /^[A-Za-z0-9._-]{1,64}$/.test(given) ? given : randomUUID();
     (req as Request & { id: string }).id = id;
     res.setHeader('X-Request-Id', id);
     requestContext.run({ requestId: id, ip: req.ip ?? null }, next);
   });
 
   // Swagger UI needs inline styles and its own script; the rest of the app gets the strict policy.
-  const strict = helmet({ contentSecurityPolicy: { directives: STRICT_CSP }, referrerPolicy: { policy: 'same-origin' } });
-  const docs = helmet({
-    contentSecurityPolicy: { directives: { ...STRICT_CSP, styleSrc: ["'self'", "'unsafe-inline'"], scriptSrc: ["'self'", "'unsafe-inline'"] } },
+  const strict = helmet({
+    contentSecurityPolicy: { directives: STRICT_CSP },
+    referrerPolicy: { policy: 'same-origin' },
   });
-  app.use((req: Request, res: Response, next: NextFunction) => (req.path.startsWith('/api/docs') ? docs : strict)(req, res, next));
+  const docs = helmet({
+    contentSecurityPolicy: {
+      directives: {
+        ...STRICT_CSP,
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        scriptSrc: ["'self'", "'unsafe-inline'"],
+      },
+    },
+  });
+  app.use((req: Request, res: Response, next: NextFunction) =>
+    (req.path.startsWith('/api/docs') ? docs : strict)(req, res, next),
+  );
 
-  app.useStaticAssets(templatesDir('static'), { prefix: '/static/', maxAge: config.env === 'production' ? '1d' : 0 });
+  app.useStaticAssets(templatesDir('static'), {
+    prefix: '/static/',
+    maxAge: config.env === 'production' ? '1d' : 0,
+  });
   // Body parsers before CSRF, so the form's token is readable (the app is created with bodyParser: false).
   app.useBodyParser('json', { limit: '1mb' });
   app.useBodyParser('urlencoded', { extended: true, limit: '1mb' });
@@ -79,5 +94,8 @@ export async function configureApp(app: NestExpressApplication): Promise<void> {
       .addBearerAuth({ type: 'http', scheme: 'bearer' }, 'api-token')
       .build(),
   );
-  SwaggerModule.setup('api/docs', app, doc, { jsonDocumentUrl: 'api/openapi.json', yamlDocumentUrl: 'api/openapi.yaml' });
+  SwaggerModule.setup('api/docs', app, doc, {
+    jsonDocumentUrl: 'api/openapi.json',
+    yamlDocumentUrl: 'api/openapi.yaml',
+  });
 }

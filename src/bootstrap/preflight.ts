@@ -70,7 +70,10 @@ export async function checkRedis(config: AppConfig): Promise<void> {
  * Applies pending migrations under a MySQL named lock, so several instances starting together
  * do not race (the loser waits, then finds nothing to do).
  */
-export async function runMigrations(config: AppConfig, log: (msg: string) => void = () => undefined): Promise<string[]> {
+export async function runMigrations(
+  config: AppConfig,
+  log: (msg: string) => void = () => undefined,
+): Promise<string[]> {
   const ds = new DataSource(dataSourceOptions(config));
   await ds.initialize();
   const lock = ds.createQueryRunner();
@@ -78,7 +81,9 @@ export async function runMigrations(config: AppConfig, log: (msg: string) => voi
     await lock.connect();
     const [row] = await lock.query(`SELECT GET_LOCK('praktiknav_migrations', 120) AS got`);
     if (Number(row?.got) !== 1) {
-      throw new StartupError('Timed out waiting for another instance to finish migrations (lock praktiknav_migrations)');
+      throw new StartupError(
+        'Timed out waiting for another instance to finish migrations (lock praktiknav_migrations)',
+      );
     }
     const done = await ds.runMigrations({ transaction: 'each' });
     for (const m of done) {

@@ -14,11 +14,36 @@ import { openCli, parseArgs } from './cli-context';
 export const DEMO_DOMAIN = 'demo.praktiknav.se';
 export const DEMO_PASSWORD = 'Praktiknav-demo-2026';
 
-export const DEMO_ORGANISATIONS: { key: string; name: string; kind: OrganisationKind; municipalityCode: string }[] = [
-  { key: 'ame', name: 'Arbetsmarknadsenheten Eslöv', kind: 'municipality', municipalityCode: '1285' },
-  { key: 'af', name: 'Arbetsförmedlingen Eslöv', kind: 'employment_service', municipalityCode: '1285' },
-  { key: 'ifo', name: 'Individ- och familjeomsorgen Eslöv', kind: 'municipality', municipalityCode: '1285' },
-  { key: 'kaa', name: 'KAA / Vuxenutbildningen Eslöv', kind: 'municipality', municipalityCode: '1285' },
+export const DEMO_ORGANISATIONS: {
+  key: string;
+  name: string;
+  kind: OrganisationKind;
+  municipalityCode: string;
+}[] = [
+  {
+    key: 'ame',
+    name: 'Arbetsmarknadsenheten Eslöv',
+    kind: 'municipality',
+    municipalityCode: '1285',
+  },
+  {
+    key: 'af',
+    name: 'Arbetsförmedlingen Eslöv',
+    kind: 'employment_service',
+    municipalityCode: '1285',
+  },
+  {
+    key: 'ifo',
+    name: 'Individ- och familjeomsorgen Eslöv',
+    kind: 'municipality',
+    municipalityCode: '1285',
+  },
+  {
+    key: 'kaa',
+    name: 'KAA / Vuxenutbildningen Eslöv',
+    kind: 'municipality',
+    municipalityCode: '1285',
+  },
   { key: 'yalla', name: 'Yalla Trappan', kind: 'civil_society', municipalityCode: '1280' },
 ];
 
@@ -46,15 +71,25 @@ export async function seedDemo(db: DataSource): Promise<DemoContext> {
     const organisations: Record<string, Organisation> = {};
     for (const o of DEMO_ORGANISATIONS) {
       const repo = m.getRepository(Organisation);
-      const org = (await repo.findOne({ where: { name: o.name } })) ?? repo.create({ name: o.name });
+      const org =
+        (await repo.findOne({ where: { name: o.name } })) ?? repo.create({ name: o.name });
       Object.assign(org, { kind: o.kind, municipalityCode: o.municipalityCode, active: true });
       organisations[o.key] = await repo.save(org);
     }
     const users: Record<string, User> = {};
     for (const u of DEMO_USERS) {
       const repo = m.getRepository(User);
-      const user = (await repo.findOne({ where: { email: u.email } })) ?? repo.create({ email: u.email, lastLoginAt: null });
-      Object.assign(user, { name: u.name, roles: u.roles, organisationId: organisations[u.org].id, passwordHash, active: true, locale: 'sv' });
+      const user =
+        (await repo.findOne({ where: { email: u.email } })) ??
+        repo.create({ email: u.email, lastLoginAt: null });
+      Object.assign(user, {
+        name: u.name,
+        roles: u.roles,
+        organisationId: organisations[u.org].id,
+        passwordHash,
+        active: true,
+        locale: 'sv',
+      });
       users[u.email.split('@')[0]] = await repo.save(user);
     }
     const ctx = { m, organisations, users };
@@ -72,7 +107,9 @@ async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const { db, config } = await openCli();
   try {
-    const realUsers = await db.getRepository(User).count({ where: { email: Not(Like(`%@${DEMO_DOMAIN}`)) } });
+    const realUsers = await db
+      .getRepository(User)
+      .count({ where: { email: Not(Like(`%@${DEMO_DOMAIN}`)) } });
     if (realUsers > 0 && !args.force) {
       process.stderr.write(
         `The database ${config.database.name} already has ${realUsers} real user(s). Demo data is meant for an empty database.\n` +
@@ -82,10 +119,14 @@ async function main(): Promise<void> {
       return;
     }
     await seedDemo(db);
-    process.stdout.write(`\nDemo data is loaded in ${config.database.name}. Sign in at ${config.appUrl}/login with password ${DEMO_PASSWORD}:\n`);
+    process.stdout.write(
+      `\nDemo data is loaded in ${config.database.name}. Sign in at ${config.appUrl}/login with password ${DEMO_PASSWORD}:\n`,
+    );
     for (const u of DEMO_USERS) {
       const org = DEMO_ORGANISATIONS.find((o) => o.key === u.org)!;
-      process.stdout.write(`  ${u.roles.join('+').padEnd(12)} ${u.email.padEnd(40)} ${u.name} (${org.name})\n`);
+      process.stdout.write(
+        `  ${u.roles.join('+').padEnd(12)} ${u.email.padEnd(40)} ${u.name} (${org.name})\n`,
+      );
     }
   } finally {
     await db.destroy();

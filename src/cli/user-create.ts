@@ -10,7 +10,11 @@ import { hashPassword, passwordProblem } from '../auth/passwords';
 import { Role, ROLES } from '../auth/roles';
 import { isStrictEmail } from '../common/validators';
 import { newId } from '../database/base.entity';
-import { Organisation, ORGANISATION_KINDS, OrganisationKind } from '../organisations/organisation.entity';
+import {
+  Organisation,
+  ORGANISATION_KINDS,
+  OrganisationKind,
+} from '../organisations/organisation.entity';
 import { User } from '../organisations/user.entity';
 import { openCli, parseArgs } from './cli-context';
 
@@ -92,10 +96,23 @@ async function main(): Promise<void> {
       let org = await m.getRepository(Organisation).findOne({ where: { name: orgName } });
       const createdOrg = !org;
       if (!org) {
-        org = m.getRepository(Organisation).create({ name: orgName, kind, municipalityCode: null, active: true });
+        org = m
+          .getRepository(Organisation)
+          .create({ name: orgName, kind, municipalityCode: null, active: true });
         await m.getRepository(Organisation).save(org);
       }
-      const user = m.getRepository(User).create({ email, name, passwordHash, roles, organisationId: org.id, active: true, locale: 'sv', lastLoginAt: null });
+      const user = m
+        .getRepository(User)
+        .create({
+          email,
+          name,
+          passwordHash,
+          roles,
+          organisationId: org.id,
+          active: true,
+          locale: 'sv',
+          lastLoginAt: null,
+        });
       await m.getRepository(User).save(user);
       await m.getRepository(AuditEvent).insert({
         id: newId(),

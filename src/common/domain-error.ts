@@ -21,7 +21,11 @@ export class DomainError extends Error {
   }
 
   static notFound(entity: string, id?: string): DomainError {
-    return new DomainError('NOT_FOUND', HttpStatus.NOT_FOUND, `${entity} not found${id ? `: ${id}` : ''}`);
+    return new DomainError(
+      'NOT_FOUND',
+      HttpStatus.NOT_FOUND,
+      `${entity} not found${id ? `: ${id}` : ''}`,
+    );
   }
 
   static conflict(code: string, message: string, extra: Record<string, unknown> = {}): DomainError {

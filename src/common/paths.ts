@@ -20,4 +20,5 @@ export function projectRoot(): string {
   return dir;
 }
 
-export const templatesDir = (...parts: string[]): string => join(projectRoot(), 'templates', ...parts);
+export const templatesDir = (...parts: string[]): string =>
+  join(projectRoot(), 'templates', ...parts);

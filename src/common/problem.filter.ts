@@ -71,7 +71,10 @@ export function toProblem(exception: unknown, instance?: string): Problem {
   });
 
   if (exception instanceof ValidationFailed) {
-    return { ...base(400, 'The request has invalid fields', 'VALIDATION_FAILED'), errors: exception.errors };
+    return {
+      ...base(400, 'The request has invalid fields', 'VALIDATION_FAILED'),
+      errors: exception.errors,
+    };
   }
   if (exception instanceof DomainError) {
     const p = { ...exception.extra, ...base(exception.status, exception.message, exception.code) };
@@ -104,14 +107,20 @@ export function toProblem(exception: unknown, instance?: string): Problem {
     const status = exception.status;
     const type = exception.type ?? '';
     if (exception.code === 'EBADCSRFTOKEN' || /csrf/i.test(exception.message)) {
-      return base(403, 'The form has expired or was not sent from this site. Reload the page and try again.', 'CSRF_INVALID');
+      return base(
+        403,
+        'The form has expired or was not sent from this site. Reload the page and try again.',
+        'CSRF_INVALID',
+      );
     }
     const detail =
       type === 'entity.parse.failed'
         ? 'The request body is not valid JSON'
         : type === 'entity.too.large'
           ? 'The request body is too large'
-          : type.startsWith('entity.') || type.startsWith('charset.') || type.startsWith('encoding.')
+          : type.startsWith('entity.') ||
+              type.startsWith('charset.') ||
+              type.startsWith('encoding.')
             ? 'The request body could not be read'
             : exception.message;
     return base(status, detail);
@@ -121,19 +130,30 @@ export function toProblem(exception: unknown, instance?: string): Problem {
     if (code === 'ER_DUP_ENTRY') {
       return base(409, 'A record with the same unique values already exists', 'DUPLICATE');
     }
-    if (code === 'ER_DATA_TOO_LONG' || code === 'ER_TRUNCATED_WRONG_VALUE' || code === 'WARN_DATA_TRUNCATED') {
+    if (
+      code === 'ER_DATA_TOO_LONG' ||
+      code === 'ER_TRUNCATED_WRONG_VALUE' ||
+      code === 'WARN_DATA_TRUNCATED'
+    ) {
       return base(400, 'A value is too long or has the wrong format', 'BAD_REQUEST');
     }
   }
   return base(500, 'Something went wrong on our side. The error has been logged.');
 }
 
-function isClientHttpError(e: unknown): e is { status: number; type?: string; code?: string; message: string } {
+function isClientHttpError(
+  e: unknown,
+): e is { status: number; type?: string; code?: string; message: string } {
   if (typeof e !== 'object' || e === null) {
     return false;
   }
   const status = (e as { status?: unknown }).status;
-  return typeof status === 'number' && status >= 400 && status < 500 && (e as { expose?: unknown }).expose !== false;
+  return (
+    typeof status === 'number' &&
+    status >= 400 &&
+    status < 500 &&
+    (e as { expose?: unknown }).expose !== false
+  );
 }
 
 export function isApiRequest(req: Request): boolean {
@@ -152,7 +172,12 @@ export class ProblemFilter implements ExceptionFilter {
     const problem = toProblem(exception, req.originalUrl?.split('?')[0]);
     if (problem.status >= 500) {
       this.logger.error(
-        { err: exception instanceof Error ? { name: exception.name, message: exception.message, stack: exception.stack } : exception },
+        {
+          err:
+            exception instanceof Error
+              ? { name: exception.name, message: exception.message, stack: exception.stack }
+              : exception,
+        },
         'Unhandled error',
       );
     }

@@ -33,7 +33,7 @@ export class ConfigError extends Error {
 
 type Env = Record<string, string | undefined>;
 
-const SECRETS = ['APP_SECRET', 'DATA_KEY'] as const;
+type SecretName = 'APP_SECRET' | 'DATA_KEY';
 
 /**
  * Reads and validates the environment once. Defaults work on a developer machine with local
@@ -68,7 +68,9 @@ export function loadConfig(
     try {
       const u = new URL(raw);
       if (!protocols.includes(u.protocol.replace(/:$/, ''))) {
-        problems.push(`${name} must start with ${protocols.map((p) => p + '://').join(' or ')} (got "${redactUrl(raw)}")`);
+        problems.push(
+          `${name} must start with ${protocols.map((p) => p + '://').join(' or ')} (got "${redactUrl(raw)}")`,
+        );
       }
     } catch {
       problems.push(`${name} is not a valid URL (got "${redactUrl(raw)}")`);
@@ -76,7 +78,11 @@ export function loadConfig(
     return raw;
   };
 
-  const secret = (name: (typeof SECRETS)[number], make: () => string, check: (v: string) => string | null) => {
+  const secret = (
+    name: SecretName,
+    make: () => string,
+    check: (v: string) => string | null,
+  ) => {
     const raw = env[name];
     if (!raw) {
       if (production) {
@@ -99,7 +105,10 @@ export function loadConfig(
   }
 
   const port = int('PORT', 3000, 0, 65535);
-  const databaseUrl = url('DATABASE_URL', 'mysql://root@127.0.0.1:3306/praktiknav', ['mysql', 'mariadb']);
+  const databaseUrl = url('DATABASE_URL', 'mysql://root@127.0.0.1:3306/praktiknav', [
+    'mysql',
+    'mariadb',
+  ]);
   let dbName = '';
   try {
     dbName = decodeURIComponent(new URL(databaseUrl).pathname.replace(/^\//, ''));
@@ -107,7 +116,9 @@ export function loadConfig(
     // reported above
   }
   if (!/^[A-Za-z0-9_]{1,64}$/.test(dbName)) {
-    problems.push('DATABASE_URL must name a database made of letters, digits and _ (e.g. mysql://root@127.0.0.1:3306/praktiknav)');
+    problems.push(
+      'DATABASE_URL must name a database made of letters, digits and _ (e.g. mysql://root@127.0.0.1:3306/praktiknav)',
+    );
   }
   const dbType = env.DATABASE_TYPE || 'mariadb';
   if (!['mariadb', 'mysql'].includes(dbType)) {

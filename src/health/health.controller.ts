@@ -1,6 +1,11 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
-import { HealthCheck, HealthCheckService, HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus';
+import {
+  HealthCheck,
+  HealthCheckService,
+  HealthIndicatorService,
+  TypeOrmHealthIndicator,
+} from '@nestjs/terminus';
 import { SessionService } from '../auth/session.service';
 import { Public } from '../auth/access.decorators';
 
@@ -36,9 +41,13 @@ export class HealthController {
         try {
           const pong = await Promise.race([
             this.sessions.ping(),
-            new Promise<string>((_, reject) => setTimeout(() => reject(new Error('timeout after 1000 ms')), 1000).unref()),
+            new Promise<string>((_, reject) =>
+              setTimeout(() => reject(new Error('timeout after 1000 ms')), 1000).unref(),
+            ),
           ]);
-          return pong === 'PONG' ? session.up() : session.down({ message: `unexpected answer ${pong}` });
+          return pong === 'PONG'
+            ? session.up()
+            : session.down({ message: `unexpected answer ${pong}` });
         } catch (e) {
           return session.down({ message: e instanceof Error ? e.message : 'unreachable' });
         }

@@ -60,7 +60,10 @@ export function loggerParams(config: AppConfig, stream?: DestinationStream): Par
             return existing;
           }
           const given = req.headers['x-request-id'];
-          const id = typeof given === 'string' && /^[A-Za-z0-9._-]{1,64}$/.test(given) ? given : randomUUID();
+          const id =
+            typeof given === 'string' && /^[A-Za-z0-9._-]{1,64}$/.test(given)
+              ? given
+              : randomUUID();
           res.setHeader('X-Request-Id', id);
           return id;
         },
@@ -78,10 +81,16 @@ export function loggerParams(config: AppConfig, stream?: DestinationStream): Par
         },
         hooks: {
           logMethod(args: unknown[], method: (...a: unknown[]) => void) {
-            method.apply(this, args.map((a) => (typeof a === 'string' ? maskPersonalNumbersInText(a) : a)));
+            method.apply(
+              this,
+              args.map((a) => (typeof a === 'string' ? maskPersonalNumbersInText(a) : a)),
+            );
           },
         },
-        autoLogging: { ignore: (req: IncomingMessage) => req.url === '/health' || (req.url ?? '').startsWith('/static/') },
+        autoLogging: {
+          ignore: (req: IncomingMessage) =>
+            req.url === '/health' || (req.url ?? '').startsWith('/static/'),
+        },
       },
       ...(stream ? [stream] : []),
     ] as Params['pinoHttp'],

@@ -2,7 +2,12 @@ import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/com
 import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { AnyRole, Roles } from '../auth/access.decorators';
 import { IdParam } from '../common/id-param';
-import { CreateOrganisationDto, ListOrganisationsQuery, OrganisationPage, OrganisationResponse } from './dto/organisation.dto';
+import {
+  CreateOrganisationDto,
+  ListOrganisationsQuery,
+  OrganisationPage,
+  OrganisationResponse,
+} from './dto/organisation.dto';
 import { CreateUserDto, ListUsersQuery, UserPage, UserResponse } from './dto/user.dto';
 import { OrganisationsService } from './organisations.service';
 import { UsersService } from './users.service';
@@ -37,7 +42,10 @@ export class OrganisationsController {
   @Post(':id/deactivate')
   @Roles('admin')
   @HttpCode(200)
-  @ApiOkResponse({ type: OrganisationResponse, description: 'Deactivated; its users are signed out' })
+  @ApiOkResponse({
+    type: OrganisationResponse,
+    description: 'Deactivated; its users are signed out',
+  })
   async deactivate(@Param('id', IdParam) id: string): Promise<OrganisationResponse> {
     return OrganisationResponse.of(await this.organisations.setActive(id, false));
   }
@@ -81,7 +89,10 @@ export class UsersController {
   @Post(':id/deactivate')
   @Roles('admin')
   @HttpCode(200)
-  @ApiOkResponse({ type: UserResponse, description: 'Deactivated; all the user’s sessions end at once' })
+  @ApiOkResponse({
+    type: UserResponse,
+    description: 'Deactivated; all the user’s sessions end at once',
+  })
   async deactivate(@Param('id', IdParam) id: string): Promise<UserResponse> {
     return UserResponse.of(await this.users.setActive(id, false));
   }

@@ -23,9 +23,14 @@ export class OrganisationsService {
     return this.db.transaction(async (m) => {
       const exists = await m.getRepository(Organisation).findOne({ where: { name: dto.name } });
       if (exists) {
-        throw new DomainError('ORGANISATION_NAME_TAKEN', HttpStatus.CONFLICT, `An organisation named "${dto.name}" already exists`, {
-          existingId: exists.id,
-        });
+        throw new DomainError(
+          'ORGANISATION_NAME_TAKEN',
+          HttpStatus.CONFLICT,
+          `An organisation named "${dto.name}" already exists`,
+          {
+            existingId: exists.id,
+          },
+        );
       }
       const org = m.getRepository(Organisation).create({
         name: dto.name,
@@ -34,7 +39,15 @@ export class OrganisationsService {
         active: true,
       });
       await m.getRepository(Organisation).save(org);
-      await this.audit.record({ action: 'organisation.create', entity: 'organisation', entityId: org.id, detail: { name: org.name } }, m);
+      await this.audit.record(
+        {
+          action: 'organisation.create',
+          entity: 'organisation',
+          entityId: org.id,
+          detail: { name: org.name },
+        },
+        m,
+      );
       return org;
     });
   }
@@ -61,17 +74,28 @@ export class OrganisationsService {
   /** Deactivating an organisation signs out all its users; they cannot sign in until reactivated. */
   async setActive(id: string, active: boolean): Promise<Organisation> {
     const org = await this.db.transaction(async (m) => {
-      const o = await m.getRepository(Organisation).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+      const o = await m
+        .getRepository(Organisation)
+        .findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
       if (!o) {
         throw DomainError.notFound('Organisation', id);
       }
       o.active = active;
       await m.getRepository(Organisation).save(o);
-      await this.audit.record({ action: active ? 'organisation.activate' : 'organisation.deactivate', entity: 'organisation', entityId: id }, m);
+      await this.audit.record(
+        {
+          action: active ? 'organisation.activate' : 'organisation.deactivate',
+          entity: 'organisation',
+          entityId: id,
+        },
+        m,
+      );
       return o;
     });
     if (!active) {
-      const users = await this.db.getRepository(User).find({ where: { organisationId: id }, select: { id: true } });
+      const users = await this.db
+        .getRepository(User)
+        .find({ where: { organisationId: id }, select: { id: true } });
       for (const u of users) {
         await this.sessions.destroyAll(u.id);
       }

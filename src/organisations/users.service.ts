@@ -23,18 +23,31 @@ export class UsersService {
   async create(dto: CreateUserDto): Promise<User> {
     const passwordHash = await hashPassword(dto.password);
     return this.db.transaction(async (m) => {
-      const org = await m.getRepository(Organisation).findOne({ where: { id: dto.organisationId } });
+      const org = await m
+        .getRepository(Organisation)
+        .findOne({ where: { id: dto.organisationId } });
       if (!org) {
-        throw DomainError.invalid([{ field: 'organisationId', message: 'organisationId does not name an existing organisation' }]);
+        throw DomainError.invalid([
+          {
+            field: 'organisationId',
+            message: 'organisationId does not name an existing organisation',
+          },
+        ]);
       }
       if (!org.active) {
-        throw DomainError.invalid([{ field: 'organisationId', message: 'the organisation is deactivated' }]);
+        throw DomainError.invalid([
+          { field: 'organisationId', message: 'the organisation is deactivated' },
+        ]);
       }
       const email = dto.email.toLowerCase();
       if (await m.getRepository(User).exists({ where: { email } })) {
-        throw new DomainError('EMAIL_TAKEN', HttpStatus.CONFLICT, 'A user with this email already exists', {}, [
-          { field: 'email', message: 'a user with this email already exists' },
-        ]);
+        throw new DomainError(
+          'EMAIL_TAKEN',
+          HttpStatus.CONFLICT,
+          'A user with this email already exists',
+          {},
+          [{ field: 'email', message: 'a user with this email already exists' }],
+        );
       }
       const user = m.getRepository(User).create({
         email,
@@ -49,7 +62,12 @@ export class UsersService {
       await m.getRepository(User).save(user);
       user.organisation = org;
       await this.audit.record(
-        { action: 'user.create', entity: 'user', entityId: user.id, detail: { email, roles: dto.roles, organisationId: org.id } },
+        {
+          action: 'user.create',
+          entity: 'user',
+          entityId: user.id,
+          detail: { email, roles: dto.roles, organisationId: org.id },
+        },
         m,
       );
       return user;
@@ -60,7 +78,11 @@ export class UsersService {
     const qb = this.repo.createQueryBuilder('u').leftJoinAndSelect('u.organisation', 'o');
     if (q.q) {
       const like = `%${escapeLike(q.q.toLowerCase())}%`;
-      qb.andWhere(new Brackets((w) => w.where('u.email LIKE :like', { like }).orWhere('u.name LIKE :like', { like })));
+      qb.andWhere(
+        new Brackets((w) =>
+          w.where('u.email LIKE :like', { like }).orWhere('u.name LIKE :like', { like }),
+        ),
+      );
     }
     if (q.organisationId) {
       qb.andWhere('u.organisation_id = :org', { org: q.organisationId });
@@ -71,7 +93,10 @@ export class UsersService {
     if (q.active !== undefined) {
       qb.andWhere('u.active = :active', { active: q.active });
     }
-    qb.orderBy('u.name', 'ASC').addOrderBy('u.id', 'ASC').skip((q.page - 1) * q.limit).take(q.limit);
+    qb.orderBy('u.name', 'ASC')
+      .addOrderBy('u.id', 'ASC')
+      .skip((q.page - 1) * q.limit)
+      .take(q.limit);
     const [items, total] = await qb.getManyAndCount();
     return pageOf(items, total, q);
   }
@@ -86,13 +111,18 @@ export class UsersService {
 
   async setActive(id: string, active: boolean): Promise<User> {
     const user = await this.db.transaction(async (m) => {
-      const u = await m.getRepository(User).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+      const u = await m
+        .getRepository(User)
+        .findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
       if (!u) {
         throw DomainError.notFound('User', id);
       }
       u.active = active;
       await m.getRepository(User).save(u);
-      await this.audit.record({ action: active ? 'user.activate' : 'user.deactivate', entity: 'user', entityId: id }, m);
+      await this.audit.record(
+        { action: active ? 'user.activate' : 'user.deactivate', entity: 'user', entityId: id },
+        m,
+      );
       return u;
     });
     if (!active) {
@@ -103,7 +133,10 @@ export class UsersService {
 
   /** For sign-in: the user by email with the organisation, active or not. */
   findByEmail(email: string): Promise<User | null> {
-    return this.repo.findOne({ where: { email: email.trim().toLowerCase() }, relations: { organisation: true } });
+    return this.repo.findOne({
+      where: { email: email.trim().toLowerCase() },
+      relations: { organisation: true },
+    });
   }
 
   findById(id: string): Promise<User | null> {

@@ -11,7 +11,11 @@ class HeartbeatScheduler implements OnApplicationBootstrap {
 
   async onApplicationBootstrap(): Promise<void> {
     // A repeatable job fires once per schedule across all instances (same repeat key).
-    await this.system.add(JobName.Heartbeat, {}, { repeat: { every: 60_000 }, jobId: 'heartbeat', removeOnComplete: 10, removeOnFail: 10 });
+    await this.system.add(
+      JobName.Heartbeat,
+      {},
+      { repeat: { every: 60_000 }, jobId: 'heartbeat', removeOnComplete: 10, removeOnFail: 10 },
+    );
   }
 }
 

@@ -12,7 +12,10 @@ import { AuditQuery } from '../audit/dto/audit.query';
 import { DomainError } from '../common/domain-error';
 import { IdParam } from '../common/id-param';
 import { flattenValidationErrors } from '../common/validation';
-import { CreateOrganisationDto, ListOrganisationsQuery } from '../organisations/dto/organisation.dto';
+import {
+  CreateOrganisationDto,
+  ListOrganisationsQuery,
+} from '../organisations/dto/organisation.dto';
 import { CreateUserDto, ListUsersQuery } from '../organisations/dto/user.dto';
 import { ORGANISATION_KINDS } from '../organisations/organisation.entity';
 import { OrganisationsService } from '../organisations/organisations.service';
@@ -22,7 +25,9 @@ import { pager } from './pager';
 
 async function query<T extends object>(cls: new () => T, raw: Record<string, unknown>): Promise<T> {
   // Empty form fields mean "no filter"; undefined must not override the DTO's defaults.
-  const clean = Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined && v !== ''));
+  const clean = Object.fromEntries(
+    Object.entries(raw).filter(([, v]) => v !== undefined && v !== ''),
+  );
   const q = plainToInstance(cls, clean);
   const errors = await validate(q, { whitelist: true, forbidNonWhitelisted: false });
   if (errors.length) {
@@ -45,7 +50,10 @@ export class AdminPagesController {
   @Roles('admin')
   @Render('start-admin')
   async start() {
-    const [users, orgs] = await Promise.all([this.users.list(await query(ListUsersQuery, { limit: 1 })), this.organisations.list(await query(ListOrganisationsQuery, { limit: 1 }))]);
+    const [users, orgs] = await Promise.all([
+      this.users.list(await query(ListUsersQuery, { limit: 1 })),
+      this.organisations.list(await query(ListOrganisationsQuery, { limit: 1 })),
+    ]);
     return { title: 'start.admin.title', userCount: users.total, organisationCount: orgs.total };
   }
 
@@ -55,7 +63,14 @@ export class AdminPagesController {
   async usersPage(@Query() raw: Record<string, unknown>, @Req() req: Request) {
     const q = await query(ListUsersQuery, raw);
     const page = await this.users.list(q);
-    return { title: 'users.title', page, q, pager: pager(req, page), roles: ROLES, flash: raw.created ? 'users.created' : raw.deactivated ? 'users.deactivatedNotice' : null };
+    return {
+      title: 'users.title',
+      page,
+      q,
+      pager: pager(req, page),
+      roles: ROLES,
+      flash: raw.created ? 'users.created' : raw.deactivated ? 'users.deactivatedNotice' : null,
+    };
   }
 
   @Get('admin/users/new')
@@ -76,16 +91,36 @@ export class AdminPagesController {
       await this.users.create(dto);
     } catch (e) {
       if (e instanceof DomainError && e.errors) {
-        return this.renderUserForm(res, { ...body, roles }, Object.fromEntries(e.errors.map((x) => [x.field, x.message])), e.status);
+        return this.renderUserForm(
+          res,
+          { ...body, roles },
+          Object.fromEntries(e.errors.map((x) => [x.field, x.message])),
+          e.status,
+        );
       }
       throw e;
     }
     res.redirect(303, '/admin/users?created=1');
   }
 
-  private async renderUserForm(res: Response, values: Record<string, unknown>, errors: Record<string, string>, status = 200) {
-    const orgs = await this.organisations.list(await query(ListOrganisationsQuery, { limit: 100, active: 'true' }));
-    res.status(status).render('admin-user-new', { title: 'users.new', values, errors, organisations: orgs.items, roles: ROLES });
+  private async renderUserForm(
+    res: Response,
+    values: Record<string, unknown>,
+    errors: Record<string, string>,
+    status = 200,
+  ) {
+    const orgs = await this.organisations.list(
+      await query(ListOrganisationsQuery, { limit: 100, active: 'true' }),
+    );
+    res
+      .status(status)
+      .render('admin-user-new', {
+        title: 'users.new',
+        values,
+        errors,
+        organisations: orgs.items,
+        roles: ROLES,
+      });
   }
 
   @Post('admin/users/:id/deactivate')
@@ -104,19 +139,43 @@ export class AdminPagesController {
 
   @Get('admin/organisations')
   @Roles('admin')
-  async organisationsPage(@Query() raw: Record<string, unknown>, @Req() req: Request, @Res() res: Response) {
+  async organisationsPage(
+    @Query() raw: Record<string, unknown>,
+    @Req() req: Request,
+    @Res() res: Response,
+  ) {
     await this.renderOrganisations(req, res, raw, {}, {});
   }
 
-  private async renderOrganisations(req: Request, res: Response, raw: Record<string, unknown>, values: Record<string, unknown>, errors: Record<string, string>, status = 200) {
+  private async renderOrganisations(
+    req: Request,
+    res: Response,
+    raw: Record<string, unknown>,
+    values: Record<string, unknown>,
+    errors: Record<string, string>,
+    status = 200,
+  ) {
     const q = await query(ListOrganisationsQuery, { page: raw.page, limit: raw.limit });
     const page = await this.organisations.list(q);
-    res.status(status).render('admin-organisations', { title: 'organisations.title', page, pager: pager(req, page), kinds: ORGANISATION_KINDS, values, errors });
+    res
+      .status(status)
+      .render('admin-organisations', {
+        title: 'organisations.title',
+        page,
+        pager: pager(req, page),
+        kinds: ORGANISATION_KINDS,
+        values,
+        errors,
+      });
   }
 
   @Post('admin/organisations')
   @Roles('admin')
-  async createOrganisation(@Body() body: Record<string, unknown>, @Req() req: Request, @Res() res: Response) {
+  async createOrganisation(
+    @Body() body: Record<string, unknown>,
+    @Req() req: Request,
+    @Res() res: Response,
+  ) {
     const clean = { ...body, municipalityCode: body.municipalityCode || undefined };
     const { dto, byField, errors } = await validateForm(CreateOrganisationDto, clean);
     if (errors.length) {
@@ -158,11 +217,17 @@ export class AdminPagesController {
 
   @Post('account/tokens')
   @AnyRole()
-  async createToken(@Body() body: Record<string, unknown>, @Req() req: Request, @Res() res: Response) {
+  async createToken(
+    @Body() body: Record<string, unknown>,
+    @Req() req: Request,
+    @Res() res: Response,
+  ) {
     const { dto, byField, errors } = await validateForm(CreateApiTokenDto, { name: body.name });
     const tokens = () => this.auth.listTokens(req.principal!.userId);
     if (errors.length) {
-      return res.status(400).render('account', { title: 'account.title', tokens: await tokens(), errors: byField });
+      return res
+        .status(400)
+        .render('account', { title: 'account.title', tokens: await tokens(), errors: byField });
     }
     const { token } = await this.auth.createToken(req.principal!, dto.name);
     res.render('account', { title: 'account.title', tokens: await tokens(), newToken: token });

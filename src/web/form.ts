@@ -9,7 +9,9 @@ export async function validateForm<T extends object>(
   body: Record<string, unknown>,
 ): Promise<{ dto: T; errors: FieldError[]; byField: Record<string, string> }> {
   const dto = plainToInstance(cls, body ?? {});
-  const errors = flattenValidationErrors(await validate(dto, { whitelist: true, forbidNonWhitelisted: false }));
+  const errors = flattenValidationErrors(
+    await validate(dto, { whitelist: true, forbidNonWhitelisted: false }),
+  );
   const byField: Record<string, string> = {};
   for (const e of errors) {
     byField[e.field] ??= e.message;
@@ -19,5 +21,9 @@ export async function validateForm<T extends object>(
 
 /** Only local paths are followed after sign-in (no open redirects). */
 export function safeNext(next: unknown): string {
-  return typeof next === 'string' && /^\/(?![/\\])[\w\-./?=&%]*$/.test(next) && !next.startsWith('/login') ? next : '/';
+  return typeof next === 'string' &&
+    /^\/(?![/\\])[\w\-./?=&%]*$/.test(next) &&
+    !next.startsWith('/login')
+    ? next
+    : '/';
 }

@@ -26,7 +26,12 @@ export function localeMiddleware(secure: boolean): RequestHandler {
     let locale = readCookie(req, LANG_COOKIE);
     if (isLocale(asked)) {
       locale = asked;
-      res.cookie(LANG_COOKIE, asked, { maxAge: 365 * 86400_000, sameSite: 'lax', httpOnly: true, secure });
+      res.cookie(LANG_COOKIE, asked, {
+        maxAge: 365 * 86400_000,
+        sameSite: 'lax',
+        httpOnly: true,
+        secure,
+      });
     }
     res.locals.locale = isLocale(locale) ? locale : DEFAULT_LOCALE;
     res.locals.otherLocale = res.locals.locale === 'sv' ? 'en' : 'sv';
@@ -36,7 +41,10 @@ export function localeMiddleware(secure: boolean): RequestHandler {
 }
 
 const { csrfSynchronisedProtection, generateToken } = csrfSync({
-  getTokenFromRequest: (req) => (req.body && typeof req.body._csrf === 'string' ? req.body._csrf : (req.headers['x-csrf-token'] as string | undefined)),
+  getTokenFromRequest: (req) =>
+    req.body && typeof req.body._csrf === 'string'
+      ? req.body._csrf
+      : (req.headers['x-csrf-token'] as string | undefined),
 });
 
 /**

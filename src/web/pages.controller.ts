@@ -45,9 +45,19 @@ export class PagesController {
   @UseGuards(LoginThrottleGuard)
   async login(@Req() req: Request, @Res() res: Response, @Body() body: Record<string, unknown>) {
     const next = safeNext(body.next);
-    const { dto, errors } = await validateForm(LoginDto, { email: body.email, password: body.password });
+    const { dto, errors } = await validateForm(LoginDto, {
+      email: body.email,
+      password: body.password,
+    });
     const fail = (status: number, messageKey: string) =>
-      res.status(status).render('login', { title: 'login.title', next, email: typeof body.email === 'string' ? body.email : '', error: messageKey });
+      res
+        .status(status)
+        .render('login', {
+          title: 'login.title',
+          next,
+          email: typeof body.email === 'string' ? body.email : '',
+          error: messageKey,
+        });
     if (errors.length) {
       return fail(400, 'login.missing');
     }

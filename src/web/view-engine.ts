@@ -11,7 +11,10 @@ export function configureViews(app: NestExpressApplication): void {
   // Registered synchronously (hbs' own registerPartials is async and renames "a-b" to "a_b").
   const partials = templatesDir('pages', 'partials');
   for (const file of readdirSync(partials).filter((f) => f.endsWith('.hbs'))) {
-    instance.registerPartial(file.replace(/\.hbs$/, ''), readFileSync(join(partials, file), 'utf8'));
+    instance.registerPartial(
+      file.replace(/\.hbs$/, ''),
+      readFileSync(join(partials, file), 'utf8'),
+    );
   }
   instance.registerHelper('t', function (this: unknown, key: string, ...rest: unknown[]) {
     const options = rest.pop() as { data: { root: { locale?: Locale } } };
@@ -20,8 +23,13 @@ export function configureViews(app: NestExpressApplication): void {
   });
   instance.registerHelper('eq', (a: unknown, b: unknown) => a === b);
   instance.registerHelper('concat', (...args: unknown[]) => args.slice(0, -1).join(''));
-  instance.registerHelper('includes', (list: unknown, v: unknown) => Array.isArray(list) && list.includes(v));
-  instance.registerHelper('join', (list: unknown, sep: unknown) => (Array.isArray(list) ? list.join(typeof sep === 'string' ? sep : ', ') : ''));
+  instance.registerHelper(
+    'includes',
+    (list: unknown, v: unknown) => Array.isArray(list) && list.includes(v),
+  );
+  instance.registerHelper('join', (list: unknown, sep: unknown) =>
+    Array.isArray(list) ? list.join(typeof sep === 'string' ? sep : ', ') : '',
+  );
   instance.registerHelper('date', (d: unknown) => formatDateTime(d, false));
   instance.registerHelper('datetime', (d: unknown) => formatDateTime(d, true));
   app.engine('hbs', instance.__express);

@@ -8,16 +8,33 @@ let seq = 0;
 export const TEST_PASSWORD = 'test-password-123';
 let cachedHash: Promise<string> | null = null;
 
-export async function createOrganisation(db: DataSource, overrides: Partial<{ name: string; kind: OrganisationKind; active: boolean }> = {}): Promise<Organisation> {
+export async function createOrganisation(
+  db: DataSource,
+  overrides: Partial<{ name: string; kind: OrganisationKind; active: boolean }> = {},
+): Promise<Organisation> {
   seq++;
   const repo = db.getRepository(Organisation);
-  return repo.save(repo.create({ name: `Testorganisation ${seq}`, kind: 'municipality', municipalityCode: '1285', active: true, ...overrides }));
+  return repo.save(
+    repo.create({
+      name: `Testorganisation ${seq}`,
+      kind: 'municipality',
+      municipalityCode: '1285',
+      active: true,
+      ...overrides,
+    }),
+  );
 }
 
 export async function createUser(
   db: DataSource,
   roles: Role[],
-  overrides: Partial<{ email: string; name: string; organisation: Organisation; active: boolean; password: string }> = {},
+  overrides: Partial<{
+    email: string;
+    name: string;
+    organisation: Organisation;
+    active: boolean;
+    password: string;
+  }> = {},
 ): Promise<User & { password: string }> {
   seq++;
   const org = overrides.organisation ?? (await createOrganisation(db));

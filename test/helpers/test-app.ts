@@ -42,7 +42,10 @@ export async function resetState(db: DataSource, config: AppConfig): Promise<voi
 }
 
 /** The real AppModule, configured exactly as main.ts does, on the test database. */
-export async function createTestApp(overrides: Record<string, string> = {}, opts: { listen?: boolean } = {}): Promise<TestApp> {
+export async function createTestApp(
+  overrides: Record<string, string> = {},
+  opts: { listen?: boolean } = {},
+): Promise<TestApp> {
   const config = loadConfig({ ...process.env, ...overrides });
   if (!migrated) {
     await runMigrations(config);
@@ -55,8 +58,13 @@ export async function createTestApp(overrides: Record<string, string> = {}, opts
       cb();
     },
   });
-  const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config, { logStream })] }).compile();
-  const app = moduleRef.createNestApplication<NestExpressApplication>({ bufferLogs: true, bodyParser: false });
+  const moduleRef = await Test.createTestingModule({
+    imports: [AppModule.forRoot(config, { logStream })],
+  }).compile();
+  const app = moduleRef.createNestApplication<NestExpressApplication>({
+    bufferLogs: true,
+    bodyParser: false,
+  });
   await configureApp(app);
   if (opts.listen) {
     await app.listen(0, '127.0.0.1');

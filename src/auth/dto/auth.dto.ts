@@ -50,7 +50,11 @@ export class CreateApiTokenDto {
   @MaxLength(100)
   name: string;
 
-  @ApiPropertyOptional({ description: 'Days until the token expires (none = no expiry)', minimum: 1, maximum: 730 })
+  @ApiPropertyOptional({
+    description: 'Days until the token expires (none = no expiry)',
+    minimum: 1,
+    maximum: 730,
+  })
   @IsOptional()
   @IsInt()
   @Min(1)

@@ -36,7 +36,9 @@ export class CreateUserDto {
 
   @ApiProperty({ minLength: MIN_PASSWORD_LENGTH, maxLength: 200, writeOnly: true })
   @IsString()
-  @MinLength(MIN_PASSWORD_LENGTH, { message: `password must be at least ${MIN_PASSWORD_LENGTH} characters` })
+  @MinLength(MIN_PASSWORD_LENGTH, {
+    message: `password must be at least ${MIN_PASSWORD_LENGTH} characters`,
+  })
   @MaxLength(200)
   password: string;
 
