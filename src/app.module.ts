@@ -14,6 +14,7 @@ import { ProblemFilter } from './common/problem.filter';
 import type { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { dataSourceOptions } from './database/data-source-options';
+import { EmployersModule } from './employers/employers.module';
 import { HealthModule } from './health/health.module';
 import { loggerParams } from './logging/logger.options';
 import { OrganisationsModule } from './organisations/organisations.module';
@@ -56,6 +57,7 @@ export class AppModule {
         AuditModule,
         OrganisationsModule,
         AuthModule,
+        EmployersModule,
         HealthModule,
         WebModule,
       ],

@@ -1,7 +1,18 @@
 // Every entity, listed once: the app, the CLI and the tests load exactly these.
 import { AuditEvent } from '../audit/audit-event.entity';
 import { ApiToken } from '../auth/api-token.entity';
+import { ContactPerson } from '../employers/contact-person.entity';
+import { Employer, EmployerNameKey, EmployerNotDuplicate } from '../employers/employer.entity';
 import { Organisation } from '../organisations/organisation.entity';
 import { User } from '../organisations/user.entity';
 
-export const ENTITIES = [Organisation, User, ApiToken, AuditEvent];
+export const ENTITIES = [
+  Organisation,
+  User,
+  ApiToken,
+  AuditEvent,
+  Employer,
+  EmployerNameKey,
+  EmployerNotDuplicate,
+  ContactPerson,
+];

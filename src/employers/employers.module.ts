@@ -1,0 +1,17 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { ContactPerson } from './contact-person.entity';
+import { EmployerDuplicatesService } from './employer-duplicates.service';
+import { Employer, EmployerNameKey, EmployerNotDuplicate } from './employer.entity';
+import { EmployersController } from './employers.controller';
+import { EmployersService } from './employers.service';
+
+@Module({
+  imports: [
+    TypeOrmModule.forFeature([Employer, EmployerNameKey, EmployerNotDuplicate, ContactPerson]),
+  ],
+  controllers: [EmployersController],
+  providers: [EmployersService, EmployerDuplicatesService],
+  exports: [EmployersService, EmployerDuplicatesService],
+})
+export class EmployersModule {}

@@ -1,0 +1,448 @@
+import { HttpStatus, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { Brackets, DataSource, EntityManager } from 'typeorm';
+import { AuditService, escapeLike } from '../audit/audit.service';
+import { DomainError } from '../common/domain-error';
+import { normalizeOrgNumber } from '../common/identity-numbers';
+import { Page, pageOf } from '../common/pagination';
+import { Principal } from '../common/request-context';
+import { User } from '../organisations/user.entity';
+import { ContactPerson } from './contact-person.entity';
+import { CreateContactPersonDto, UpdateContactPersonDto } from './dto/contact-person.dto';
+import { CreateEmployerDto, ListEmployersQuery, UpdateEmployerDto } from './dto/employer.dto';
+import { normalizeEmployerName, normalizeUnitName } from './duplicates';
+import { DuplicateCandidate, EmployerDuplicatesService } from './employer-duplicates.service';
+import { Employer } from './employer.entity';
+
+const SORT_COLUMNS: Record<string, string> = {
+  name: 'e.normalized_name',
+  createdAt: 'e.created_at',
+  updatedAt: 'e.updated_at',
+};
+
+/** The shared employer register: create with duplicate check, read (tombstones resolve), update, list. */
+@Injectable()
+export class EmployersService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly duplicates: EmployerDuplicatesService,
+    private readonly audit: AuditService,
+  ) {}
+
+  private orgNumber(input: string | null | undefined): {
+    value: string | null;
+    isPersonnummer: boolean;
+  } {
+    if (!input) {
+      return { value: null, isPersonnummer: false };
+    }
+    const n = normalizeOrgNumber(input);
+    if (!n) {
+      throw DomainError.invalid([
+        {
+          field: 'orgNumber',
+          message: 'orgNumber must be a valid Swedish organisation number (NNNNNN-NNNN)',
+        },
+      ]);
+    }
+    return { value: n.value, isPersonnummer: n.isPersonnummer };
+  }
+
+  async checkDuplicates(q: {
+    name: string;
+    orgNumber?: string | null;
+    unitName?: string | null;
+    municipality?: string | null;
+  }): Promise<DuplicateCandidate[]> {
+    const org = this.orgNumber(q.orgNumber);
+    return this.duplicates.findCandidates({
+      name: q.name,
+      orgNumber: org.value,
+      unitName: q.unitName ?? null,
+      municipality: q.municipality ?? null,
+    });
+  }
+
+  /**
+   * Creates an employer after the duplicate check. Certain duplicates (same org number and unit)
+   * are always refused; likely ones unless the caller confirms (audited); possible ones are
+   * returned alongside for review.
+   */
+  async create(
+    dto: CreateEmployerDto,
+    principal: Principal,
+  ): Promise<{ employer: Employer; possible: DuplicateCandidate[] }> {
+    const org = this.orgNumber(dto.orgNumber);
+    if (dto.status === 'do_not_contact' && !dto.doNotContactReason) {
+      throw DomainError.invalid([
+        {
+          field: 'doNotContactReason',
+          message: 'doNotContactReason is required when status is do_not_contact',
+        },
+      ]);
+    }
+    return this.db.transaction(async (m) => {
+      await this.assertOwner(m, dto.ownerUserId);
+      const candidates = await this.duplicates.findCandidates(
+        {
+          name: dto.name,
+          orgNumber: org.value,
+          unitName: dto.unitName ?? null,
+          municipality: dto.municipality ?? null,
+        },
+        { manager: m },
+      );
+      const certain = candidates.filter((c) => c.match.level === 'certain');
+      const likely = candidates.filter((c) => c.match.level === 'likely');
+      if (certain.length || (likely.length && !dto.confirmNotDuplicate)) {
+        throw new DomainError(
+          certain.length ? 'EMPLOYER_EXISTS' : 'LIKELY_DUPLICATE',
+          HttpStatus.CONFLICT,
+          certain.length
+            ? 'An employer with this organisation number and unit already exists'
+            : 'A likely duplicate exists. Merge with it, or resend with confirmNotDuplicate: true',
+          {
+            candidates: candidates
+              .filter((c) => c.match.level !== 'possible')
+              .map((c) => candidateJson(c)),
+          },
+        );
+      }
+      const e = m.getRepository(Employer).create({
+        ...this.fields(dto),
+        orgNumber: org.value,
+        orgNumberIsPersonnummer: org.isPersonnummer,
+        status: dto.status ?? 'prospect',
+        mergedIntoId: null,
+        archivedAt: null,
+      });
+      await m.getRepository(Employer).save(e);
+      await this.duplicates.indexName(m, e);
+      await this.audit.record(
+        {
+          action: 'employer.create',
+          entity: 'employer',
+          entityId: e.id,
+          detail: {
+            name: e.name,
+            ...(likely.length ? { confirmedNotDuplicateOf: likely.map((c) => c.employer.id) } : {}),
+          },
+        },
+        m,
+      );
+      if (dto.ownerUserId) {
+        await this.audit.record(
+          {
+            action: 'employer.owner_change',
+            entity: 'employer',
+            entityId: e.id,
+            detail: { from: null, to: dto.ownerUserId },
+          },
+          m,
+        );
+      }
+      void principal; // the acting user is recorded by the audit row (request context)
+      return { employer: e, possible: candidates.filter((c) => c.match.level === 'possible') };
+    });
+  }
+
+  private fields(dto: Partial<CreateEmployerDto>): Partial<Employer> {
+    const out: Partial<Employer> = {};
+    if (dto.name !== undefined) {
+      out.name = dto.name;
+      out.normalizedName = normalizeEmployerName(dto.name).slice(0, 200);
+    }
+    if (dto.unitName !== undefined) {
+      out.unitName = dto.unitName ?? null;
+      out.normalizedUnitName = normalizeUnitName(dto.unitName).slice(0, 200);
+    }
+    const plain = [
+      'sector',
+      'industry',
+      'sizeClass',
+      'segments',
+      'municipality',
+      'address',
+      'website',
+      'status',
+      'ownerUserId',
+      'minDaysBetweenContacts',
+      'preferredChannel',
+      'doNotContactReason',
+    ] as const;
+    for (const k of plain) {
+      if (dto[k] !== undefined) {
+        (out as Record<string, unknown>)[k] = dto[k];
+      }
+    }
+    return out;
+  }
+
+  private async assertOwner(
+    m: EntityManager,
+    ownerUserId: string | null | undefined,
+  ): Promise<void> {
+    if (!ownerUserId) {
+      return;
+    }
+    const owner = await m.getRepository(User).findOne({ where: { id: ownerUserId } });
+    if (!owner || !owner.active || !owner.roles.some((r) => r === 'recruiter' || r === 'admin')) {
+      throw DomainError.invalid([
+        { field: 'ownerUserId', message: 'ownerUserId must be an active recruiter' },
+      ]);
+    }
+  }
+
+  /** The employer, or the survivor it was merged into (`redirectedFrom` set). */
+  async get(
+    id: string,
+  ): Promise<{ employer: Employer; contactPersons: ContactPerson[]; redirectedFrom?: string }> {
+    const repo = this.db.getRepository(Employer);
+    let e = await repo.findOne({ where: { id }, relations: { owner: true } });
+    let redirectedFrom: string | undefined;
+    for (let hops = 0; e?.mergedIntoId && hops < 10; hops++) {
+      redirectedFrom ??= id;
+      e = await repo.findOne({ where: { id: e.mergedIntoId }, relations: { owner: true } });
+    }
+    if (!e) {
+      throw DomainError.notFound('Employer', id);
+    }
+    const contactPersons = await this.db
+      .getRepository(ContactPerson)
+      .find({ where: { employerId: e.id }, order: { isPrimary: 'DESC', name: 'ASC' } });
+    return { employer: e, contactPersons, redirectedFrom };
+  }
+
+  async update(id: string, dto: UpdateEmployerDto): Promise<Employer> {
+    return this.db.transaction(async (m) => {
+      const e = await m
+        .getRepository(Employer)
+        .findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+      if (!e || e.mergedIntoId) {
+        throw e
+          ? DomainError.conflict('EMPLOYER_MERGED', 'This employer was merged into another', {
+              mergedIntoId: e.mergedIntoId,
+            })
+          : DomainError.notFound('Employer', id);
+      }
+      if (dto.ownerUserId !== undefined && dto.ownerUserId !== e.ownerUserId) {
+        await this.assertOwner(m, dto.ownerUserId);
+        await this.audit.record(
+          {
+            action: 'employer.owner_change',
+            entity: 'employer',
+            entityId: id,
+            detail: { from: e.ownerUserId, to: dto.ownerUserId },
+          },
+          m,
+        );
+      }
+      const status = dto.status ?? e.status;
+      const reason =
+        dto.doNotContactReason !== undefined ? dto.doNotContactReason : e.doNotContactReason;
+      if (status === 'do_not_contact' && !reason) {
+        throw DomainError.invalid([
+          {
+            field: 'doNotContactReason',
+            message: 'doNotContactReason is required when status is do_not_contact',
+          },
+        ]);
+      }
+      const changes = this.fields(dto);
+      if (dto.orgNumber !== undefined) {
+        const org = this.orgNumber(dto.orgNumber);
+        changes.orgNumber = org.value;
+        changes.orgNumberIsPersonnummer = org.isPersonnummer;
+      }
+      Object.assign(e, changes);
+      await m.getRepository(Employer).save(e);
+      if (changes.normalizedName !== undefined) {
+        await this.duplicates.indexName(m, e);
+      }
+      await this.audit.record(
+        {
+          action: 'employer.update',
+          entity: 'employer',
+          entityId: id,
+          detail: { fields: Object.keys(dto) },
+        },
+        m,
+      );
+      return (await m
+        .getRepository(Employer)
+        .findOne({ where: { id }, relations: { owner: true } }))!;
+    });
+  }
+
+  async setArchived(id: string, archived: boolean, at: Date): Promise<Employer> {
+    return this.db.transaction(async (m) => {
+      const e = await m
+        .getRepository(Employer)
+        .findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+      if (!e) {
+        throw DomainError.notFound('Employer', id);
+      }
+      e.archivedAt = archived ? (e.archivedAt ?? at) : null;
+      await m.getRepository(Employer).save(e);
+      await this.audit.record(
+        {
+          action: archived ? 'employer.archive' : 'employer.unarchive',
+          entity: 'employer',
+          entityId: id,
+        },
+        m,
+      );
+      return e;
+    });
+  }
+
+  async list(q: ListEmployersQuery, principal: Principal): Promise<Page<Employer>> {
+    const qb = this.db
+      .getRepository(Employer)
+      .createQueryBuilder('e')
+      .leftJoinAndSelect('e.owner', 'owner')
+      .where('e.merged_into_id IS NULL');
+    if (!q.includeArchived) {
+      qb.andWhere('e.archived_at IS NULL');
+    }
+    if (q.q) {
+      const digits = q.q.replace(/[\s-]/g, '');
+      if (/^\d{4,12}$/.test(digits)) {
+        const org = digits.length === 12 ? digits.slice(2) : digits;
+        qb.andWhere('e.org_number LIKE :org', { org: `${escapeLike(org)}%` });
+      } else {
+        const tokens = normalizeEmployerName(q.q).split(' ').filter(Boolean).slice(0, 5);
+        tokens.forEach((t, i) =>
+          qb.andWhere(
+            new Brackets((w) =>
+              w
+                .where(`e.normalized_name LIKE :t${i}`, { [`t${i}`]: `%${escapeLike(t)}%` })
+                .orWhere(`e.normalized_unit_name LIKE :t${i}`),
+            ),
+          ),
+        );
+      }
+    }
+    for (const [field, column] of [
+      ['sector', 'sector'],
+      ['municipality', 'municipality'],
+      ['status', 'status'],
+    ] as const) {
+      if (q[field]) {
+        qb.andWhere(`e.${column} = :${field}`, { [field]: q[field] });
+      }
+    }
+    if (q.segment) {
+      qb.andWhere('FIND_IN_SET(:segment, e.segments) > 0', { segment: q.segment });
+    }
+    if (q.owner) {
+      qb.andWhere('e.owner_user_id = :owner', {
+        owner: q.owner === 'me' ? principal.userId : q.owner,
+      });
+    }
+    const desc = q.sort.startsWith('-');
+    qb.orderBy(SORT_COLUMNS[q.sort.replace(/^-/, '')], desc ? 'DESC' : 'ASC').addOrderBy(
+      'e.id',
+      'ASC',
+    );
+    qb.skip((q.page - 1) * q.limit).take(q.limit);
+    const [items, total] = await qb.getManyAndCount();
+    return pageOf(items, total, q);
+  }
+
+  async addContactPerson(employerId: string, dto: CreateContactPersonDto): Promise<ContactPerson> {
+    return this.db.transaction(async (m) => {
+      const e = await m
+        .getRepository(Employer)
+        .findOne({ where: { id: employerId }, lock: { mode: 'pessimistic_write' } });
+      if (!e || e.mergedIntoId) {
+        throw DomainError.notFound('Employer', employerId);
+      }
+      if (dto.isPrimary) {
+        await m.getRepository(ContactPerson).update({ employerId }, { isPrimary: false });
+      }
+      const c = m
+        .getRepository(ContactPerson)
+        .create({
+          employerId,
+          title: null,
+          email: null,
+          phone: null,
+          isPrimary: false,
+          emailOptOut: false,
+          ...dto,
+        });
+      await m.getRepository(ContactPerson).save(c);
+      await this.audit.record(
+        {
+          action: 'contact_person.create',
+          entity: 'contact_person',
+          entityId: c.id,
+          detail: { employerId },
+        },
+        m,
+      );
+      return c;
+    });
+  }
+
+  async updateContactPerson(
+    employerId: string,
+    id: string,
+    dto: UpdateContactPersonDto,
+  ): Promise<ContactPerson> {
+    return this.db.transaction(async (m) => {
+      const c = await m
+        .getRepository(ContactPerson)
+        .findOne({ where: { id, employerId }, lock: { mode: 'pessimistic_write' } });
+      if (!c) {
+        throw DomainError.notFound('Contact person', id);
+      }
+      if (dto.isPrimary) {
+        await m.getRepository(ContactPerson).update({ employerId }, { isPrimary: false });
+      }
+      Object.assign(c, dto);
+      await m.getRepository(ContactPerson).save(c);
+      await this.audit.record(
+        {
+          action: 'contact_person.update',
+          entity: 'contact_person',
+          entityId: id,
+          detail: { fields: Object.keys(dto) },
+        },
+        m,
+      );
+      return c;
+    });
+  }
+
+  async removeContactPerson(employerId: string, id: string): Promise<void> {
+    await this.db.transaction(async (m) => {
+      const res = await m.getRepository(ContactPerson).delete({ id, employerId });
+      if (!res.affected) {
+        throw DomainError.notFound('Contact person', id);
+      }
+      await this.audit.record(
+        {
+          action: 'contact_person.delete',
+          entity: 'contact_person',
+          entityId: id,
+          detail: { employerId },
+        },
+        m,
+      );
+    });
+  }
+}
+
+export function candidateJson(c: DuplicateCandidate) {
+  return {
+    id: c.employer.id,
+    name: c.employer.name,
+    unitName: c.employer.unitName,
+    municipality: c.employer.municipality,
+    level: c.match.level,
+    score: Math.round(c.match.score * 1000) / 1000,
+    reason: c.match.reason,
+  };
+}
