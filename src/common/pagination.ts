@@ -1,4 +1,4 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 
@@ -30,4 +30,15 @@ export interface Page<T> {
 
 export function pageOf<T>(items: T[], total: number, q: PageQuery): Page<T> {
   return { items, page: q.page, limit: q.limit, total };
+}
+
+/** A named OpenAPI page schema for an item DTO: `class UserPage extends PageOf(UserResponse) {}`. */
+export function PageOf<T>(item: new () => T) {
+  class PageResponse {
+    @ApiProperty({ type: [item] }) items: T[];
+    @ApiProperty() page: number;
+    @ApiProperty() limit: number;
+    @ApiProperty() total: number;
+  }
+  return PageResponse;
 }

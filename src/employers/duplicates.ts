@@ -391,6 +391,7 @@ const BLOCKING_STOP_WORDS = new Set([
 ]);
 
 const MAX_KEYED_TOKENS = 3;
+const MAX_KEYED_UNIT_TOKENS = 2;
 const VOWELS = /[aeiouy]/g;
 
 function collapseDoubles(token: string): string {
@@ -418,8 +419,9 @@ function fnv1a(text: string): string {
 }
 
 /**
- * Keys for candidate lookup (`employer_name_key(employer_id, key)`, indexed on key); at most 8,
- * each at most 8 characters. Input is a normalised name.
+ * Keys for candidate lookup (`employer_name_key(employer_id, key)`, indexed on key): at most 8
+ * for the name and 4 more for a unit, each at most 9 characters. Input is a normalised name
+ * and, optionally, a normalised unit name; store the keys of both, and query with both.
  *
  * - `n:<hash>` of the sorted token set: equal names, word-order swaps, and everything
  *   normalisation already absorbs (case, diacritics, punctuation, legal forms);
@@ -433,7 +435,9 @@ function fnv1a(text: string): string {
  *   otherwise has nothing left after a typo near its start;
  * - `m:` the place of a municipality or region (`eslov kommun`, `region skane`), so "Eslövs
  *   kommun, Kulturförvaltningen" typed as one name still meets the municipality ahead of the
- *   hundred firms called "Eslöv …".
+ *   hundred firms called "Eslöv …";
+ * - for a unit: `u:<hash>` of its word set, and `p:`/`c:` keys of its longest words — the same
+ *   keys names use, so "Eslövs kommun Kulturförvaltningen" typed as a name meets the unit.
  *
  * A typo in one token leaves the other tokens' keys intact, so multi-word names survive any
  * single typo; one-word names lose only typos that change a consonant near the start.
@@ -442,39 +446,60 @@ function fnv1a(text: string): string {
  * and scores only the top 50 or so: `p:bygg` alone is common, `n:…` almost unique.
  * bench/employers/recall.ts does exactly this and prints recall and candidate counts.
  */
-export function blockingKeys(normalizedName: string): string[] {
-  const tokens = [...new Set(normalizedName.split(' ').filter((t) => t.length > 0))];
-  if (tokens.length === 0) {
-    return [];
-  }
+export function blockingKeys(normalizedName: string, normalizedUnit = ''): string[] {
   const keys = new Set<string>();
-  keys.add(`n:${fnv1a([...tokens].sort().join(' '))}`);
-  let informative = tokens.filter((t) => t.length >= 2 && !BLOCKING_STOP_WORDS.has(t));
-  if (informative.length === 0) {
-    informative = tokens;
-  }
-  informative
-    .sort((a, b) => b.length - a.length || (a < b ? -1 : a > b ? 1 : 0))
-    .slice(0, MAX_KEYED_TOKENS)
-    .forEach((token) => {
-      keys.add(`p:${collapseDoubles(token).slice(0, 4)}`);
-      keys.add(`c:${sortChars(consonantSkeleton(token).slice(0, 4))}`);
-    });
-  // One word carries the whole name ("Lundhem", "Göteborgs Stad"): a typo near its start
-  // would break both keys above, so its ending is a key too.
-  if (informative.length === 1 && informative[0].length >= 5) {
-    keys.add(`s:${collapseDoubles(informative[0]).slice(-4)}`);
-  }
-  // The municipality or region itself, apart from every firm named after the place.
-  const all = normalizedName.split(' ');
-  const at = all.findIndex((t) => t === 'kommun' || t === 'region');
-  if (at !== -1) {
-    const place = all[all[at] === 'kommun' ? at - 1 : at + 1];
-    if (place !== undefined && place !== '' && place !== 'kommun' && place !== 'region') {
-      keys.add(`m:${collapseDoubles(place).slice(0, 4)}`);
+  const tokens = uniqueTokens(normalizedName);
+  if (tokens.length > 0) {
+    keys.add(`n:${fnv1a([...tokens].sort().join(' '))}`);
+    const informative = informativeTokens(tokens);
+    for (const token of informative.slice(0, MAX_KEYED_TOKENS)) {
+      keys.add(prefixKey(token));
+      keys.add(skeletonKey(token));
+    }
+    // One word carries the whole name ("Lundhem", "Göteborgs Stad"): a typo near its start
+    // would break both keys above, so its ending is a key too.
+    if (informative.length === 1 && informative[0].length >= 5) {
+      keys.add(`s:${collapseDoubles(informative[0]).slice(-4)}`);
+    }
+    // The municipality or region itself, apart from every firm named after the place.
+    const at = tokens.findIndex((t) => t === 'kommun' || t === 'region');
+    if (at !== -1) {
+      const place = tokens[tokens[at] === 'kommun' ? at - 1 : at + 1];
+      if (place !== undefined && place !== 'kommun' && place !== 'region') {
+        keys.add(`m:${collapseDoubles(place).slice(0, 4)}`);
+      }
     }
   }
+  // Forty departments share "eslov kommun": the unit tells them apart. Its words use the
+  // same p:/c: keys as names, so a unit typed into the name field still meets them.
+  const unitTokens = uniqueTokens(normalizedUnit);
+  if (unitTokens.length > 0) {
+    keys.add(`u:${fnv1a([...unitTokens].sort().join(' '))}`);
+    const informative = informativeTokens(unitTokens);
+    informative.slice(0, MAX_KEYED_UNIT_TOKENS).forEach((token) => keys.add(prefixKey(token)));
+    keys.add(skeletonKey(informative[0]));
+  }
   return [...keys];
+}
+
+function uniqueTokens(normalized: string): string[] {
+  return [...new Set(normalized.split(' ').filter((t) => t.length > 0))];
+}
+
+/** Tokens worth a key, most informative (longest) first; all tokens if none qualifies. */
+function informativeTokens(tokens: string[]): string[] {
+  const informative = tokens.filter((t) => t.length >= 2 && !BLOCKING_STOP_WORDS.has(t));
+  return (informative.length > 0 ? informative : [...tokens]).sort(
+    (a, b) => b.length - a.length || (a < b ? -1 : a > b ? 1 : 0),
+  );
+}
+
+function prefixKey(token: string): string {
+  return `p:${collapseDoubles(token).slice(0, 4)}`;
+}
+
+function skeletonKey(token: string): string {
+  return `c:${sortChars(consonantSkeleton(token).slice(0, 4))}`;
 }
 
 // ---------------------------------------------------------------------------
@@ -577,8 +602,10 @@ function tokenSimilarity(a: string, b: string): number {
   if (Math.abs(a.length - b.length) > allowedEdits(longest)) {
     return 0;
   }
-  const s = jaroWinkler(a, b);
-  if (s < TOKEN_MATCH_FLOOR || editDistance(a, b) > allowedEdits(longest)) {
+  const s0 = jaroWinkler(a, b);
+  const d = editDistance(a, b);
+  const s = s0 - (d >= 2 ? Number(process.env.D2PEN ?? 0) * (d - 1) : 0);
+  if (s < TOKEN_MATCH_FLOOR || d > allowedEdits(longest)) {
     return 0;
   }
   return s;
@@ -590,8 +617,16 @@ function tokenSimilarity(a: string, b: string): number {
  */
 function joinCompounds(x: string[], y: string[]): string[] {
   const other = new Set(y);
+  // One typo allowed in the compound, no more: "eslov el" must not become "eslovhem".
   const isCompoundOfY = (joined: string) =>
-    other.has(joined) || y.some((t) => t.length >= 5 && tokenSimilarity(joined, t) > 0);
+    other.has(joined) ||
+    y.some(
+      (t) =>
+        t.length >= 5 &&
+        Math.abs(t.length - joined.length) <= 1 &&
+        tokenSimilarity(joined, t) > 0 &&
+        editDistance(joined, t) <= 1,
+    );
   const out: string[] = [];
   for (let i = 0; i < x.length; i += 1) {
     if (

@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { ACTOR_TYPES, ActorType, AuditEvent } from '../audit-event.entity';
+import { PageOf } from '../../common/pagination';
 
 export class AuditEventResponse {
   @ApiProperty() id: string;
@@ -20,9 +21,4 @@ export class AuditEventResponse {
   }
 }
 
-export class AuditEventPage {
-  @ApiProperty({ type: [AuditEventResponse] }) items: AuditEventResponse[];
-  @ApiProperty() page: number;
-  @ApiProperty() limit: number;
-  @ApiProperty() total: number;
-}
+export class AuditEventPage extends PageOf(AuditEventResponse) {}

@@ -10,10 +10,7 @@ import {
   ValidateIf,
 } from 'class-validator';
 import { IsStrictEmail } from '../../common/validators';
-
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
-const emptyToNull = ({ value }: { value: unknown }) =>
-  typeof value === 'string' ? (value.trim() === '' ? null : value.trim()) : value;
+import { trim, emptyToNull } from '../../common/transforms';
 
 export class CreateContactPersonDto {
   @ApiProperty({ example: 'Maria Holm' })

@@ -30,10 +30,8 @@ import {
   SIZE_CLASSES,
   SizeClass,
 } from '../employer.entity';
+import { trim, emptyToNull, queryBoolean } from '../../common/transforms';
 
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
-const emptyToNull = ({ value }: { value: unknown }) =>
-  typeof value === 'string' ? (value.trim() === '' ? null : value.trim()) : value;
 const oneOf = (name: string, list: readonly string[]) => ({
   message: `${name} must be one of: ${list.join(', ')}`,
 });
@@ -257,7 +255,7 @@ export class ListEmployersQuery extends PageQuery {
 
   @ApiPropertyOptional({ description: 'Include archived employers', default: false })
   @IsOptional()
-  @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))
+  @Transform(queryBoolean)
   @IsBoolean({ message: 'includeArchived must be true or false' })
   includeArchived?: boolean;
 

@@ -1,6 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { formatOrgNumber, maskOrgNumber } from '../../common/identity-numbers';
 import { ContactPerson } from '../contact-person.entity';
+import { PageOf } from '../../common/pagination';
 import {
   CONTACT_CHANNELS,
   EMPLOYER_SECTORS,
@@ -116,9 +117,4 @@ export class CreatedEmployerResponse extends EmployerResponse {
   possibleDuplicates: DuplicateCandidateResponse[];
 }
 
-export class EmployerPage {
-  @ApiProperty({ type: [EmployerResponse] }) items: EmployerResponse[];
-  @ApiProperty() page: number;
-  @ApiProperty() limit: number;
-  @ApiProperty() total: number;
-}
+export class EmployerPage extends PageOf(EmployerResponse) {}

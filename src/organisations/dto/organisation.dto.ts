@@ -9,10 +9,9 @@ import {
   Matches,
   MaxLength,
 } from 'class-validator';
-import { PageQuery } from '../../common/pagination';
+import { PageOf, PageQuery } from '../../common/pagination';
 import { Organisation, ORGANISATION_KINDS, OrganisationKind } from '../organisation.entity';
-
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+import { trim, queryBoolean } from '../../common/transforms';
 
 export class CreateOrganisationDto {
   @ApiProperty({ example: 'Arbetsförmedlingen Eslöv', maxLength: 200 })
@@ -35,7 +34,7 @@ export class CreateOrganisationDto {
 export class ListOrganisationsQuery extends PageQuery {
   @ApiPropertyOptional({ description: 'Only active (true) or inactive (false) organisations' })
   @IsOptional()
-  @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))
+  @Transform(queryBoolean)
   @IsBoolean({ message: 'active must be true or false' })
   active?: boolean;
 }
@@ -60,9 +59,4 @@ export class OrganisationResponse {
   }
 }
 
-export class OrganisationPage {
-  @ApiProperty({ type: [OrganisationResponse] }) items: OrganisationResponse[];
-  @ApiProperty() page: number;
-  @ApiProperty() limit: number;
-  @ApiProperty() total: number;
-}
+export class OrganisationPage extends PageOf(OrganisationResponse) {}

@@ -15,11 +15,10 @@ import {
 } from 'class-validator';
 import { Role, ROLES } from '../../auth/roles';
 import { MIN_PASSWORD_LENGTH } from '../../auth/passwords';
-import { PageQuery } from '../../common/pagination';
+import { PageOf, PageQuery } from '../../common/pagination';
 import { IsStrictEmail } from '../../common/validators';
 import { User } from '../user.entity';
-
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+import { trim, queryBoolean } from '../../common/transforms';
 
 export class CreateUserDto {
   @ApiProperty({ example: 'anna.svensson@eslov.se' })
@@ -78,7 +77,7 @@ export class ListUsersQuery extends PageQuery {
 
   @ApiPropertyOptional()
   @IsOptional()
-  @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))
+  @Transform(queryBoolean)
   @IsBoolean({ message: 'active must be true or false' })
   active?: boolean;
 }
@@ -111,9 +110,4 @@ export class UserResponse {
   }
 }
 
-export class UserPage {
-  @ApiProperty({ type: [UserResponse] }) items: UserResponse[];
-  @ApiProperty() page: number;
-  @ApiProperty() limit: number;
-  @ApiProperty() total: number;
-}
+export class UserPage extends PageOf(UserResponse) {}
