@@ -7,6 +7,7 @@ import {
   EmployerLike,
   normalizeEmployerName,
   rankCandidates,
+  scoreDuplicate,
 } from './duplicates';
 import { Employer, EmployerNameKey, EmployerNotDuplicate } from './employer.entity';
 
@@ -112,6 +113,10 @@ export class EmployerDuplicatesService {
     );
     const rows = await m.getRepository(EmployerNotDuplicate).find({ where: pairs });
     return new Set(rows.map((r) => (r.employerAId === id ? r.employerBId : r.employerAId)));
+  }
+
+  score(a: Employer, b: Employer): DuplicateMatch | null {
+    return scoreDuplicate(a, b);
   }
 
   /** Rewrites the blocking keys of one employer (after create or rename), in the caller's transaction. */

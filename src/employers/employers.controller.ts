@@ -38,7 +38,16 @@ import {
   EmployerPage,
   EmployerResponse,
 } from './dto/employer.response';
+import {
+  MergeDto,
+  MergePreviewResponse,
+  MergeResultResponse,
+  NotDuplicateDto,
+  PossibleDuplicatePairResponse,
+  PossibleDuplicatesQuery,
+} from './dto/merge.dto';
 import { DuplicateCandidate } from './employer-duplicates.service';
+import { EmployerMergeService } from './employer-merge.service';
 import { EmployersService } from './employers.service';
 
 function candidate(c: DuplicateCandidate): DuplicateCandidateResponse {
@@ -55,8 +64,27 @@ function candidate(c: DuplicateCandidate): DuplicateCandidateResponse {
 export class EmployersController {
   constructor(
     private readonly employers: EmployersService,
+    private readonly merges: EmployerMergeService,
     private readonly clock: Clock,
   ) {}
+
+  @Get('possible-duplicates')
+  @Roles('recruiter', 'admin')
+  @ApiOkResponse({
+    type: [PossibleDuplicatePairResponse],
+    description: 'Pairs across the register to review, most certain first',
+  })
+  async possibleDuplicates(
+    @Query() q: PossibleDuplicatesQuery,
+  ): Promise<PossibleDuplicatePairResponse[]> {
+    return (await this.merges.possiblePairs(q.limit)).map((p) => ({
+      a: EmployerResponse.of(p.a),
+      b: EmployerResponse.of(p.b),
+      level: p.match.level,
+      score: Math.round(p.match.score * 1000) / 1000,
+      reason: p.match.reason,
+    }));
+  }
 
   @Get('duplicate-candidates')
   @Roles('recruiter', 'coordinator', 'admin')
@@ -141,6 +169,53 @@ export class EmployersController {
   @ApiOkResponse({ type: EmployerResponse })
   async unarchive(@Param('id', IdParam) id: string): Promise<EmployerResponse> {
     return EmployerResponse.of(await this.employers.setArchived(id, false, this.clock.now()));
+  }
+
+  @Get(':id/merge-preview')
+  @Roles('recruiter', 'admin')
+  @ApiOkResponse({
+    type: MergePreviewResponse,
+    description: 'What merging mergedId into this employer would move',
+  })
+  async mergePreview(
+    @Param('id', IdParam) id: string,
+    @Query() q: MergeDto,
+    @Req() req: Request,
+  ): Promise<MergePreviewResponse> {
+    const p = await this.merges.preview(id, q.mergedId, req.principal!);
+    return {
+      ...p,
+      survivor: EmployerResponse.of(p.survivor),
+      merged: EmployerResponse.of(p.merged),
+    };
+  }
+
+  @Post(':id/merge')
+  @Roles('recruiter', 'admin')
+  @HttpCode(200)
+  @ApiOkResponse({
+    type: MergeResultResponse,
+    description: 'Merged: everything of mergedId now belongs to this employer',
+  })
+  async merge(
+    @Param('id', IdParam) id: string,
+    @Body() dto: MergeDto,
+    @Req() req: Request,
+  ): Promise<MergeResultResponse> {
+    const r = await this.merges.merge(id, dto.mergedId, req.principal!);
+    return { ...r, survivor: EmployerResponse.of(r.survivor, { full: true }) };
+  }
+
+  @Post(':id/not-duplicate')
+  @Roles('recruiter', 'admin')
+  @HttpCode(204)
+  @ApiNoContentResponse({ description: 'The pair is remembered and never proposed again' })
+  async notDuplicate(
+    @Param('id', IdParam) id: string,
+    @Body() dto: NotDuplicateDto,
+    @Req() req: Request,
+  ): Promise<void> {
+    await this.merges.markNotDuplicate(id, dto.otherId, req.principal!);
   }
 
   @Post(':id/contact-persons')

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ContactPerson } from './contact-person.entity';
 import { EmployerDuplicatesService } from './employer-duplicates.service';
+import { EmployerMergeService } from './employer-merge.service';
 import { Employer, EmployerNameKey, EmployerNotDuplicate } from './employer.entity';
 import { EmployersController } from './employers.controller';
 import { EmployersService } from './employers.service';
@@ -11,7 +12,7 @@ import { EmployersService } from './employers.service';
     TypeOrmModule.forFeature([Employer, EmployerNameKey, EmployerNotDuplicate, ContactPerson]),
   ],
   controllers: [EmployersController],
-  providers: [EmployersService, EmployerDuplicatesService],
-  exports: [EmployersService, EmployerDuplicatesService],
+  providers: [EmployersService, EmployerDuplicatesService, EmployerMergeService],
+  exports: [EmployersService, EmployerDuplicatesService, EmployerMergeService],
 })
 export class EmployersModule {}

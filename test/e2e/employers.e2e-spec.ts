@@ -276,3 +276,152 @@ describe('employer register (API)', () => {
     await agent.get('/api/v1/employers').expect(403);
   });
 });
+
+describe('employer merge and duplicate review', () => {
+  let t: TestApp;
+  let admin: ReturnType<TestApp['agent']>;
+  let rec: ReturnType<TestApp['agent']>;
+  let recruiter: Awaited<ReturnType<typeof createUser>>;
+  beforeAll(async () => {
+    t = await createTestApp();
+    const org = await createOrganisation(t.db);
+    const a = await createUser(t.db, ['admin'], { organisation: org });
+    recruiter = await createUser(t.db, ['recruiter'], { organisation: org });
+    admin = t.agent();
+    rec = t.agent();
+    await admin
+      .post('/api/v1/auth/login')
+      .send({ email: a.email, password: TEST_PASSWORD })
+      .expect(200);
+    await rec
+      .post('/api/v1/auth/login')
+      .send({ email: recruiter.email, password: TEST_PASSWORD })
+      .expect(200);
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('previews, then merges B into A in one transaction, leaving a tombstone that redirects', async () => {
+    const a = (
+      await rec
+        .post('/api/v1/employers')
+        .send({ name: 'Bageriet Höör AB', sector: 'private', municipality: '1267' })
+        .expect(201)
+    ).body;
+    const b = (
+      await rec
+        .post('/api/v1/employers')
+        .send({
+          name: 'Bageriet i Höör',
+          orgNumber: '556677-8899',
+          sector: 'private',
+          municipality: '1267',
+          website: 'https://bageriet.se',
+          confirmNotDuplicate: true,
+        })
+    ).body;
+    expect(b.id).toBeDefined();
+    await rec
+      .post(`/api/v1/employers/${b.id}/contact-persons`)
+      .send({ name: 'Lena Bagare', email: 'lena@bageriet.se' })
+      .expect(201);
+    await rec
+      .post(`/api/v1/employers/${b.id}/contact-persons`)
+      .send({ name: 'Olle Deg' })
+      .expect(201);
+
+    const preview = await admin
+      .get(`/api/v1/employers/${a.id}/merge-preview`)
+      .query({ mergedId: b.id })
+      .expect(200);
+    expect(preview.body).toMatchObject({
+      moves: { contactPersons: 2 },
+      allowed: true,
+      survivor: { id: a.id },
+      merged: { id: b.id },
+    });
+    expect(preview.body.fillsIn).toEqual(expect.arrayContaining(['website']));
+    // a recruiter who owns neither may not merge
+    const denied = await rec
+      .post(`/api/v1/employers/${a.id}/merge`)
+      .send({ mergedId: b.id })
+      .expect(403);
+    expect(denied.body.detail).toMatch(/owner of both/);
+
+    const merged = await admin
+      .post(`/api/v1/employers/${a.id}/merge`)
+      .send({ mergedId: b.id })
+      .expect(200);
+    expect(merged.body).toMatchObject({
+      moved: { contactPersons: 2 },
+      survivor: { id: a.id, website: 'https://bageriet.se' },
+    });
+    const detail = await rec.get(`/api/v1/employers/${a.id}`).expect(200);
+    expect(detail.body.contactPersons.map((c: { name: string }) => c.name).sort()).toEqual([
+      'Lena Bagare',
+      'Olle Deg',
+    ]);
+    expect(detail.body.orgNumber).toBe('556677-8899');
+    const redirect = await rec.get(`/api/v1/employers/${b.id}`).expect(301);
+    expect(redirect.headers.location).toBe(`/api/v1/employers/${a.id}`);
+    // the tombstone is gone from lists and duplicate checks
+    const list = await rec.get('/api/v1/employers').query({ q: 'bageriet' }).expect(200);
+    expect(list.body.items.map((e: { id: string }) => e.id)).toEqual([a.id]);
+    await admin.post(`/api/v1/employers/${a.id}/merge`).send({ mergedId: b.id }).expect(409);
+    const audit = await admin
+      .get('/api/v1/audit-events')
+      .query({ action: 'employer.merge', entityId: a.id })
+      .expect(200);
+    expect(audit.body.items).toHaveLength(1);
+  });
+
+  it('lets the owner of both merge them', async () => {
+    const mk = (name: string) =>
+      rec
+        .post('/api/v1/employers')
+        .send({
+          name,
+          sector: 'private',
+          municipality: '1285',
+          ownerUserId: recruiter.id,
+          confirmNotDuplicate: true,
+        })
+        .expect(201);
+    const a = (await mk('Eslövs Städ AB')).body;
+    const b = (await mk('Eslövs Städ')).body;
+    await rec.post(`/api/v1/employers/${a.id}/merge`).send({ mergedId: b.id }).expect(200);
+  });
+
+  it('lists possible duplicate pairs across the register, and forgets a pair marked not duplicate', async () => {
+    const a = (
+      await rec
+        .post('/api/v1/employers')
+        .send({ name: 'Trelleborgs Måleri AB', sector: 'private', municipality: '1287' })
+        .expect(201)
+    ).body;
+    const b = (
+      await rec
+        .post('/api/v1/employers')
+        .send({
+          name: 'Trelleborgs Måleri',
+          sector: 'private',
+          municipality: '1287',
+          confirmNotDuplicate: true,
+        })
+        .expect(201)
+    ).body;
+    const pairs = await rec.get('/api/v1/employers/possible-duplicates').expect(200);
+    const has = (list: { a: { id: string }; b: { id: string } }[]) =>
+      list.some((p) => [p.a.id, p.b.id].sort().join() === [a.id, b.id].sort().join());
+    expect(has(pairs.body)).toBe(true);
+    await rec.post(`/api/v1/employers/${b.id}/not-duplicate`).send({ otherId: a.id }).expect(204);
+    const after = await rec.get('/api/v1/employers/possible-duplicates').expect(200);
+    expect(has(after.body)).toBe(false);
+    const check = await rec
+      .get('/api/v1/employers/duplicate-candidates')
+      .query({ name: 'Trelleborgs Måleri', municipality: '1287' })
+      .expect(200);
+    expect(check.body.length).toBeGreaterThan(0); // a new candidate is still checked against both
+  });
+});
