@@ -2,6 +2,7 @@
 import { AuditEvent } from '../audit/audit-event.entity';
 import { ApiToken } from '../auth/api-token.entity';
 import { ContactPerson } from '../employers/contact-person.entity';
+import { EmployerImport, EmployerImportRow } from '../employers/employer-import.entity';
 import { Employer, EmployerNameKey, EmployerNotDuplicate } from '../employers/employer.entity';
 import { Organisation } from '../organisations/organisation.entity';
 import { User } from '../organisations/user.entity';
@@ -15,4 +16,6 @@ export const ENTITIES = [
   EmployerNameKey,
   EmployerNotDuplicate,
   ContactPerson,
+  EmployerImport,
+  EmployerImportRow,
 ];

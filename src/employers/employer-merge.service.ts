@@ -70,12 +70,10 @@ export class EmployerMergeService {
     const ids = [survivorId, mergedId].sort();
     const found: Record<string, Employer | null> = {};
     for (const id of ids) {
-      found[id] = await m
-        .getRepository(Employer)
-        .findOne({
-          where: { id },
-          ...(lock ? { lock: { mode: 'pessimistic_write' as const } } : {}),
-        });
+      found[id] = await m.getRepository(Employer).findOne({
+        where: { id },
+        ...(lock ? { lock: { mode: 'pessimistic_write' as const } } : {}),
+      });
     }
     const survivor = found[survivorId];
     const merged = found[mergedId];
@@ -133,16 +131,14 @@ export class EmployerMergeService {
       }
       const oldOrgNumber = merged.orgNumber;
       // Free the tombstone's unique key (org number + unit) before the survivor may take it.
-      await m
-        .getRepository(Employer)
-        .update(
-          { id: mergedId },
-          {
-            mergedIntoId: survivorId,
-            archivedAt: merged.archivedAt ?? this.clock.now(),
-            orgNumber: null,
-          },
-        );
+      await m.getRepository(Employer).update(
+        { id: mergedId },
+        {
+          mergedIntoId: survivorId,
+          archivedAt: merged.archivedAt ?? this.clock.now(),
+          orgNumber: null,
+        },
+      );
       const fills: string[] = [];
       for (const f of FILL_IN) {
         if (survivor[f] === null && merged[f] !== null) {

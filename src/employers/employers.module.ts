@@ -2,6 +2,9 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ContactPerson } from './contact-person.entity';
 import { EmployerDuplicatesService } from './employer-duplicates.service';
+import { EmployerImportController } from './employer-import.controller';
+import { EmployerImport, EmployerImportRow } from './employer-import.entity';
+import { EmployerImportService } from './employer-import.service';
 import { EmployerMergeService } from './employer-merge.service';
 import { Employer, EmployerNameKey, EmployerNotDuplicate } from './employer.entity';
 import { EmployersController } from './employers.controller';
@@ -9,10 +12,28 @@ import { EmployersService } from './employers.service';
 
 @Module({
   imports: [
-    TypeOrmModule.forFeature([Employer, EmployerNameKey, EmployerNotDuplicate, ContactPerson]),
+    TypeOrmModule.forFeature([
+      Employer,
+      EmployerNameKey,
+      EmployerNotDuplicate,
+      ContactPerson,
+      EmployerImport,
+      EmployerImportRow,
+    ]),
   ],
-  controllers: [EmployersController],
-  providers: [EmployersService, EmployerDuplicatesService, EmployerMergeService],
-  exports: [EmployersService, EmployerDuplicatesService, EmployerMergeService],
+  // The import controller first: its static paths (export.csv) must win over :id.
+  controllers: [EmployerImportController, EmployersController],
+  providers: [
+    EmployersService,
+    EmployerDuplicatesService,
+    EmployerMergeService,
+    EmployerImportService,
+  ],
+  exports: [
+    EmployersService,
+    EmployerDuplicatesService,
+    EmployerMergeService,
+    EmployerImportService,
+  ],
 })
 export class EmployersModule {}

@@ -10,6 +10,7 @@ import { User } from '../organisations/user.entity';
 import { ContactPerson } from './contact-person.entity';
 import { CreateContactPersonDto, UpdateContactPersonDto } from './dto/contact-person.dto';
 import { CreateEmployerDto, ListEmployersQuery, UpdateEmployerDto } from './dto/employer.dto';
+import { ExportRow } from './csv-export';
 import { normalizeEmployerName, normalizeUnitName } from './duplicates';
 import { DuplicateCandidate, EmployerDuplicatesService } from './employer-duplicates.service';
 import { Employer } from './employer.entity';
@@ -297,6 +298,47 @@ export class EmployersService {
   }
 
   async list(q: ListEmployersQuery, principal: Principal): Promise<Page<Employer>> {
+    const qb = this.listQuery(q, principal);
+    const desc = q.sort.startsWith('-');
+    qb.orderBy(SORT_COLUMNS[q.sort.replace(/^-/, '')], desc ? 'DESC' : 'ASC').addOrderBy(
+      'e.id',
+      'ASC',
+    );
+    qb.skip((q.page - 1) * q.limit).take(q.limit);
+    const [items, total] = await qb.getManyAndCount();
+    return pageOf(items, total, q);
+  }
+
+  /** Every employer the filters select, in batches (for CSV export), with its primary contact. */
+  async *exportRows(q: ListEmployersQuery, principal: Principal): AsyncGenerator<ExportRow> {
+    let after = '';
+    for (;;) {
+      const batch = await this.listQuery(q, principal)
+        .andWhere('e.id > :after', { after })
+        .orderBy('e.id', 'ASC')
+        .take(1000)
+        .getMany();
+      if (batch.length === 0) {
+        return;
+      }
+      const contacts = await this.db
+        .getRepository(ContactPerson)
+        .createQueryBuilder('c')
+        .where('c.employer_id IN (:...ids)', { ids: batch.map((e) => e.id) })
+        .orderBy('c.is_primary', 'DESC')
+        .addOrderBy('c.created_at', 'ASC')
+        .getMany();
+      const first = new Map<string, ContactPerson>();
+      contacts.forEach((c) => first.has(c.employerId) || first.set(c.employerId, c));
+      for (const e of batch) {
+        const c = first.get(e.id);
+        yield { ...e, contact: c ? { name: c.name, email: c.email, phone: c.phone } : null };
+      }
+      after = batch[batch.length - 1].id;
+    }
+  }
+
+  private listQuery(q: ListEmployersQuery, principal: Principal) {
     const qb = this.db
       .getRepository(Employer)
       .createQueryBuilder('e')
@@ -340,14 +382,7 @@ export class EmployersService {
         owner: q.owner === 'me' ? principal.userId : q.owner,
       });
     }
-    const desc = q.sort.startsWith('-');
-    qb.orderBy(SORT_COLUMNS[q.sort.replace(/^-/, '')], desc ? 'DESC' : 'ASC').addOrderBy(
-      'e.id',
-      'ASC',
-    );
-    qb.skip((q.page - 1) * q.limit).take(q.limit);
-    const [items, total] = await qb.getManyAndCount();
-    return pageOf(items, total, q);
+    return qb;
   }
 
   async addContactPerson(employerId: string, dto: CreateContactPersonDto): Promise<ContactPerson> {
@@ -361,17 +396,15 @@ export class EmployersService {
       if (dto.isPrimary) {
         await m.getRepository(ContactPerson).update({ employerId }, { isPrimary: false });
       }
-      const c = m
-        .getRepository(ContactPerson)
-        .create({
-          employerId,
-          title: null,
-          email: null,
-          phone: null,
-          isPrimary: false,
-          emailOptOut: false,
-          ...dto,
-        });
+      const c = m.getRepository(ContactPerson).create({
+        employerId,
+        title: null,
+        email: null,
+        phone: null,
+        isPrimary: false,
+        emailOptOut: false,
+        ...dto,
+      });
       await m.getRepository(ContactPerson).save(c);
       await this.audit.record(
         {

@@ -310,16 +310,14 @@ describe('employer merge and duplicate review', () => {
         .expect(201)
     ).body;
     const b = (
-      await rec
-        .post('/api/v1/employers')
-        .send({
-          name: 'Bageriet i Höör',
-          orgNumber: '556677-8899',
-          sector: 'private',
-          municipality: '1267',
-          website: 'https://bageriet.se',
-          confirmNotDuplicate: true,
-        })
+      await rec.post('/api/v1/employers').send({
+        name: 'Bageriet i Höör',
+        orgNumber: '556677-8899',
+        sector: 'private',
+        municipality: '1267',
+        website: 'https://bageriet.se',
+        confirmNotDuplicate: true,
+      })
     ).body;
     expect(b.id).toBeDefined();
     await rec
