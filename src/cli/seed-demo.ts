@@ -10,6 +10,7 @@ import { Role } from '../auth/roles';
 import { Organisation, OrganisationKind } from '../organisations/organisation.entity';
 import { User } from '../organisations/user.entity';
 import { openCli, parseArgs } from './cli-context';
+import { seedDemoEmployers } from './demo/employers.demo';
 
 export const DEMO_DOMAIN = 'demo.praktiknav.se';
 export const DEMO_PASSWORD = 'Praktiknav-demo-2026';
@@ -63,7 +64,9 @@ export interface DemoContext {
 }
 
 /** Each feature appends its step; steps get the organisations and users made before them. */
-export const DEMO_STEPS: { name: string; run: (ctx: DemoContext) => Promise<string | void> }[] = [];
+export const DEMO_STEPS: { name: string; run: (ctx: DemoContext) => Promise<string | void> }[] = [
+  { name: 'employers', run: (ctx) => seedDemoEmployers(ctx) },
+];
 
 export async function seedDemo(db: DataSource): Promise<DemoContext> {
   const passwordHash = await hashPassword(DEMO_PASSWORD);

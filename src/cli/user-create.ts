@@ -101,18 +101,16 @@ async function main(): Promise<void> {
           .create({ name: orgName, kind, municipalityCode: null, active: true });
         await m.getRepository(Organisation).save(org);
       }
-      const user = m
-        .getRepository(User)
-        .create({
-          email,
-          name,
-          passwordHash,
-          roles,
-          organisationId: org.id,
-          active: true,
-          locale: 'sv',
-          lastLoginAt: null,
-        });
+      const user = m.getRepository(User).create({
+        email,
+        name,
+        passwordHash,
+        roles,
+        organisationId: org.id,
+        active: true,
+        locale: 'sv',
+        lastLoginAt: null,
+      });
       await m.getRepository(User).save(user);
       await m.getRepository(AuditEvent).insert({
         id: newId(),

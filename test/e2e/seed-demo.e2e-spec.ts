@@ -1,0 +1,49 @@
+import { seedDemo, DEMO_PASSWORD, DEMO_USERS } from '../../src/cli/seed-demo';
+import { EmployerMergeService } from '../../src/employers/employer-merge.service';
+import { createTestApp, TestApp } from '../helpers/test-app';
+
+describe('npm run seed:demo', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('fills the register with a realistic, idempotent demo that can be signed in to at once', async () => {
+    await seedDemo(t.db);
+    const count = async (table: string) =>
+      Number((await t.db.query(`SELECT COUNT(*) AS n FROM \`${table}\``))[0].n);
+    const first = {
+      employers: await count('employer'),
+      users: await count('user'),
+      contacts: await count('contact_person'),
+    };
+    expect(first.employers).toBeGreaterThanOrEqual(300);
+    expect(first.users).toBe(DEMO_USERS.length);
+    await seedDemo(t.db);
+    expect({
+      employers: await count('employer'),
+      users: await count('user'),
+      contacts: await count('contact_person'),
+    }).toEqual(first);
+
+    const departments = await t.db.query(
+      `SELECT COUNT(*) AS n FROM employer WHERE org_number = '2120001124' AND unit_name IS NOT NULL`,
+    );
+    expect(Number(departments[0].n)).toBeGreaterThanOrEqual(5);
+    const pairs = await t.app.get(EmployerMergeService).possiblePairs(500);
+    expect(pairs.map((p) => [p.a.name, p.b.name].sort().join(' / '))).toEqual(
+      expect.arrayContaining(['Cafe Akerlund / Café Åkerlund AB']),
+    );
+
+    for (const u of DEMO_USERS) {
+      await t
+        .http()
+        .post('/api/v1/auth/login')
+        .send({ email: u.email, password: DEMO_PASSWORD })
+        .expect(200);
+    }
+  });
+});
