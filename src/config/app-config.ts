@@ -78,11 +78,7 @@ export function loadConfig(
     return raw;
   };
 
-  const secret = (
-    name: SecretName,
-    make: () => string,
-    check: (v: string) => string | null,
-  ) => {
+  const secret = (name: SecretName, make: () => string, check: (v: string) => string | null) => {
     const raw = env[name];
     if (!raw) {
       if (production) {

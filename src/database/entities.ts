@@ -3,7 +3,12 @@ import { AuditEvent } from '../audit/audit-event.entity';
 import { ApiToken } from '../auth/api-token.entity';
 import { ContactPerson } from '../employers/contact-person.entity';
 import { EmployerImport, EmployerImportRow } from '../employers/employer-import.entity';
-import { Employer, EmployerNameKey, EmployerNotDuplicate } from '../employers/employer.entity';
+import {
+  Employer,
+  EmployerNameKey,
+  EmployerNotDuplicate,
+  EmployerSearchToken,
+} from '../employers/employer.entity';
 import { Organisation } from '../organisations/organisation.entity';
 import { User } from '../organisations/user.entity';
 
@@ -15,6 +20,7 @@ export const ENTITIES = [
   Employer,
   EmployerNameKey,
   EmployerNotDuplicate,
+  EmployerSearchToken,
   ContactPerson,
   EmployerImport,
   EmployerImportRow,

@@ -132,6 +132,17 @@ describe('blockingKeys', () => {
     }
   });
 
+  it('adds at most four keys for a unit, which tell departments apart', () => {
+    const name = norm('Eslövs kommun');
+    const culture = blockingKeys(name, normalizeUnitName('Kulturförvaltningen'));
+    const leisure = blockingKeys(name, normalizeUnitName('Fritidsförvaltningen'));
+    expect(culture.length).toBeLessThanOrEqual(blockingKeys(name).length + 4);
+    expect(culture.filter((k) => !leisure.includes(k)).length).toBeGreaterThan(0);
+    // The unit typed into the name field meets the unit's keys.
+    const typed = keys('Eslövs kommun, Kulturförvaltningen');
+    expect(culture.filter((k) => typed.includes(k)).length).toBeGreaterThanOrEqual(3);
+  });
+
   it('skips stop words', () => {
     const k = keys('Volvo Sverige AB');
     expect(k).not.toContain('p:sver');

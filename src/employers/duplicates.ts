@@ -602,10 +602,8 @@ function tokenSimilarity(a: string, b: string): number {
   if (Math.abs(a.length - b.length) > allowedEdits(longest)) {
     return 0;
   }
-  const s0 = jaroWinkler(a, b);
-  const d = editDistance(a, b);
-  const s = s0 - (d >= 2 ? Number(process.env.D2PEN ?? 0) * (d - 1) : 0);
-  if (s < TOKEN_MATCH_FLOOR || d > allowedEdits(longest)) {
+  const s = jaroWinkler(a, b);
+  if (s < TOKEN_MATCH_FLOOR || editDistance(a, b) > allowedEdits(longest)) {
     return 0;
   }
   return s;

@@ -6,13 +6,15 @@ import {
   DuplicateMatch,
   EmployerLike,
   normalizeEmployerName,
+  normalizeUnitName,
   rankCandidates,
   scoreDuplicate,
 } from './duplicates';
-import { Employer, EmployerNameKey, EmployerNotDuplicate } from './employer.entity';
+import { Employer, EmployerNotDuplicate } from './employer.entity';
+import { writeNameIndex } from './name-index';
 
 /** Keys held by more employers than this are too common to drive the lookup alone. */
-const COMMON_KEY_ROWS = 5000;
+const COMMON_KEY_ROWS = 3000;
 /** How many blocked candidates are scored in full. */
 const MAX_SCORED = 60;
 
@@ -35,18 +37,21 @@ export class EmployerDuplicatesService {
     opts: { excludeIds?: string[]; manager?: EntityManager } = {},
   ): Promise<DuplicateCandidate[]> {
     const m = opts.manager ?? this.db.manager;
-    const ids = new Set<string>();
-    if (candidate.orgNumber) {
-      const same = await m.getRepository(Employer).find({
-        where: { orgNumber: candidate.orgNumber, mergedIntoId: IsNull() },
-        select: { id: true },
-        take: 200,
-      });
-      same.forEach((e) => ids.add(e.id));
-    }
-    for (const id of await this.blockedIds(m, normalizeEmployerName(candidate.name))) {
-      ids.add(id);
-    }
+    const [same, blocked] = await Promise.all([
+      candidate.orgNumber
+        ? m.getRepository(Employer).find({
+            where: { orgNumber: candidate.orgNumber, mergedIntoId: IsNull() },
+            select: { id: true },
+            take: 200,
+          })
+        : Promise.resolve([] as Employer[]),
+      this.blockedIds(
+        m,
+        normalizeEmployerName(candidate.name),
+        normalizeUnitName(candidate.unitName),
+      ),
+    ]);
+    const ids = new Set<string>([...same.map((e) => e.id), ...blocked]);
     for (const id of opts.excludeIds ?? []) {
       ids.delete(id);
     }
@@ -71,36 +76,34 @@ export class EmployerDuplicatesService {
       .map((r) => ({ employer: r.existing, match: r.match }));
   }
 
-  private async blockedIds(m: EntityManager, normalizedName: string): Promise<string[]> {
-    const keys = blockingKeys(normalizedName);
+  private async blockedIds(
+    m: EntityManager,
+    normalizedName: string,
+    normalizedUnit: string,
+  ): Promise<string[]> {
+    const keys = blockingKeys(normalizedName, normalizedUnit);
     if (keys.length === 0) {
       return [];
     }
-    const counts: { key: string; n: string }[] = await m
-      .getRepository(EmployerNameKey)
-      .createQueryBuilder('k')
-      .select('k.key', 'key')
-      .addSelect('COUNT(*)', 'n')
-      .where('k.key IN (:...keys)', { keys })
-      .groupBy('k.key')
-      .getRawMany();
+    const counts: { key: string; n: string }[] = await m.query(
+      `SELECT \`key\`, COUNT(*) AS n FROM employer_name_key WHERE \`key\` IN (?) GROUP BY \`key\``,
+      [keys],
+    );
     const usable = counts.filter((c) => Number(c.n) <= COMMON_KEY_ROWS);
     if (usable.length === 0) {
       return [];
     }
+    // Rarer keys weigh more; the database sums per employer and returns only the best few.
     const total = Math.max(1, ...counts.map((c) => Number(c.n)));
-    const weight = new Map(usable.map((c) => [c.key, Math.log(1 + (total * 10) / Number(c.n))]));
-    const rows = await m
-      .getRepository(EmployerNameKey)
-      .find({ where: { key: In([...weight.keys()]) }, select: { employerId: true, key: true } });
-    const score = new Map<string, number>();
-    for (const r of rows) {
-      score.set(r.employerId, (score.get(r.employerId) ?? 0) + (weight.get(r.key) ?? 0));
-    }
-    return [...score.entries()]
-      .sort((a, b) => b[1] - a[1])
-      .slice(0, MAX_SCORED)
-      .map(([id]) => id);
+    const cases = usable.map(() => 'WHEN ? THEN ?').join(' ');
+    const params = usable.flatMap((c) => [c.key, Math.log(1 + (total * 10) / Number(c.n))]);
+    const rows: { employer_id: string }[] = await m.query(
+      `SELECT employer_id, SUM(CASE \`key\` ${cases} ELSE 0 END) AS s
+         FROM employer_name_key WHERE \`key\` IN (?)
+        GROUP BY employer_id ORDER BY s DESC LIMIT ${MAX_SCORED}`,
+      [...params, usable.map((c) => c.key)],
+    );
+    return rows.map((r) => r.employer_id);
   }
 
   private async dismissedWith(
@@ -119,17 +122,11 @@ export class EmployerDuplicatesService {
     return scoreDuplicate(a, b);
   }
 
-  /** Rewrites the blocking keys of one employer (after create or rename), in the caller's transaction. */
+  /** Rewrites the blocking keys and search words of one employer, in the caller's transaction. */
   async indexName(
     m: EntityManager,
-    employer: Pick<Employer, 'id' | 'normalizedName'>,
+    employer: Pick<Employer, 'id' | 'normalizedName' | 'normalizedUnitName'>,
   ): Promise<void> {
-    await m.getRepository(EmployerNameKey).delete({ employerId: employer.id });
-    const keys = blockingKeys(employer.normalizedName);
-    if (keys.length) {
-      await m
-        .getRepository(EmployerNameKey)
-        .insert(keys.map((key) => ({ employerId: employer.id, key })));
-    }
+    await writeNameIndex(m, [employer]);
   }
 }

@@ -10,13 +10,13 @@ import { newId } from '../database/base.entity';
 import { ContactPerson } from './contact-person.entity';
 import { CsvImportError, ImportHeaderInfo, ImportRow, parseEmployerCsv } from './csv-import';
 import {
-  blockingKeys,
   normalizeEmployerName,
   normalizeUnitName,
   rankCandidates,
 } from './duplicates';
 import { EmployerImport, EmployerImportRow, ImportRowStatus } from './employer-import.entity';
-import { Employer, EmployerNameKey } from './employer.entity';
+import { Employer } from './employer.entity';
+import { writeNameIndex } from './name-index';
 
 const BATCH = 500;
 
@@ -221,22 +221,20 @@ export class EmployerImportService {
       imp.createdRows += count('created');
       imp.duplicateRows += count('duplicate');
       imp.invalidRows += count('invalid');
-      await m
-        .getRepository(EmployerImport)
-        .update(
-          { id: imp.id },
-          {
-            totalRows: imp.totalRows,
-            newRows: imp.newRows,
-            createdRows: imp.createdRows,
-            duplicateRows: imp.duplicateRows,
-            invalidRows: imp.invalidRows,
-          },
-        );
+      await m.getRepository(EmployerImport).update(
+        { id: imp.id },
+        {
+          totalRows: imp.totalRows,
+          newRows: imp.newRows,
+          createdRows: imp.createdRows,
+          duplicateRows: imp.duplicateRows,
+          invalidRows: imp.invalidRows,
+        },
+      );
     });
   }
 
-  /** Register rows a batch may duplicate: same org number, or the same normalised name. */
+  /** Register rows a batch may duplicate: same org number, or the same normalised name (two indexed lookups). */
   private async existingFor(rows: ImportRow[]): Promise<Employer[]> {
     const orgs = [...new Set(rows.map((r) => r.data?.orgNumber).filter((v): v is string => !!v))];
     const names = [
@@ -244,22 +242,24 @@ export class EmployerImportService {
         rows.filter((r) => r.data).map((r) => normalizeEmployerName(r.data!.name).slice(0, 200)),
       ),
     ];
-    if (!orgs.length && !names.length) {
-      return [];
-    }
-    const qb = this.db
-      .getRepository(Employer)
-      .createQueryBuilder('e')
-      .where('e.merged_into_id IS NULL');
-    qb.andWhere(
-      orgs.length && names.length
-        ? '(e.org_number IN (:...orgs) OR e.normalized_name IN (:...names))'
-        : orgs.length
-          ? 'e.org_number IN (:...orgs)'
-          : 'e.normalized_name IN (:...names)',
-      { orgs, names },
-    );
-    return qb.getMany();
+    const repo = this.db.getRepository(Employer);
+    const [byOrg, byName] = await Promise.all([
+      orgs.length
+        ? repo
+            .createQueryBuilder('e')
+            .where('e.org_number IN (:...orgs)', { orgs })
+            .andWhere('e.merged_into_id IS NULL')
+            .getMany()
+        : [],
+      names.length
+        ? repo
+            .createQueryBuilder('e')
+            .where('e.normalized_name IN (:...names)', { names })
+            .andWhere('e.merged_into_id IS NULL')
+            .getMany()
+        : [],
+    ]);
+    return [...new Map([...byOrg, ...byName].map((e) => [e.id, e])).values()];
   }
 
   private async insertEmployers(
@@ -273,18 +273,11 @@ export class EmployerImportService {
       .values(items.map((i) => i.employer))
       .updateEntity(false)
       .execute();
-    const keys = items.flatMap((i) =>
-      blockingKeys(i.employer.normalizedName).map((key) => ({ employerId: i.employer.id, key })),
+    await writeNameIndex(
+      m,
+      items.map((i) => i.employer),
+      { fresh: true },
     );
-    for (let i = 0; i < keys.length; i += 2000) {
-      await m
-        .createQueryBuilder()
-        .insert()
-        .into(EmployerNameKey)
-        .values(keys.slice(i, i + 2000))
-        .orIgnore()
-        .execute();
-    }
     const contacts = items
       .filter((i) => i.row.data?.contact && (i.row.data.contact.name || i.row.data.contact.email))
       .map((i) => {

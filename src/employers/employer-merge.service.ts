@@ -7,7 +7,8 @@ import { DomainError } from '../common/domain-error';
 import { Principal } from '../common/request-context';
 import { ContactPerson } from './contact-person.entity';
 import { EmployerDuplicatesService } from './employer-duplicates.service';
-import { Employer, EmployerNameKey, EmployerNotDuplicate } from './employer.entity';
+import { Employer, EmployerNotDuplicate } from './employer.entity';
+import { dropNameIndex } from './name-index';
 
 /**
  * Something that belongs to an employer and must follow it in a merge. Modules that own such
@@ -157,7 +158,7 @@ export class EmployerMergeService {
       }
       survivor.segments = [...new Set([...(survivor.segments ?? []), ...(merged.segments ?? [])])];
       await m.getRepository(Employer).save(survivor);
-      await m.getRepository(EmployerNameKey).delete({ employerId: mergedId });
+      await dropNameIndex(m, mergedId);
       await m
         .getRepository(EmployerNotDuplicate)
         .delete([{ employerAId: mergedId }, { employerBId: mergedId }]);

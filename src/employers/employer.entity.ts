@@ -39,6 +39,8 @@ export type ContactChannel = (typeof CONTACT_CHANNELS)[number];
 @Index('uq_employer_org_unit', ['orgNumber', 'normalizedUnitName'], { unique: true })
 @Index('ix_employer_municipality_status', ['municipality', 'status'])
 @Index('ix_employer_sector_name', ['sector', 'normalizedName'])
+@Index('ix_employer_created_at', ['createdAt'])
+@Index('ix_employer_updated_at', ['updatedAt'])
 export class Employer extends BaseEntity {
   @Column({ type: 'varchar', length: 200 })
   name: string;
@@ -146,4 +148,15 @@ export class EmployerNotDuplicate {
 
   @Column({ type: 'datetime', precision: 3, default: () => 'CURRENT_TIMESTAMP(3)' })
   createdAt: Date;
+}
+
+/** Every word of an employer's name and unit, for index-driven prefix search ("bygg" → Byggmästarna). */
+@Entity('employer_search_token')
+@Index('ix_employer_search_token_token', ['token', 'employerId'])
+export class EmployerSearchToken {
+  @Column({ type: 'char', length: 36, primary: true })
+  employerId: string;
+
+  @Column({ type: 'varchar', length: 64, primary: true })
+  token: string;
 }

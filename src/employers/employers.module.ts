@@ -6,8 +6,14 @@ import { EmployerImportController } from './employer-import.controller';
 import { EmployerImport, EmployerImportRow } from './employer-import.entity';
 import { EmployerImportService } from './employer-import.service';
 import { EmployerMergeService } from './employer-merge.service';
-import { Employer, EmployerNameKey, EmployerNotDuplicate } from './employer.entity';
+import {
+  Employer,
+  EmployerNameKey,
+  EmployerNotDuplicate,
+  EmployerSearchToken,
+} from './employer.entity';
 import { EmployersController } from './employers.controller';
+import { EmployersPageController } from './employers.page.controller';
 import { EmployersService } from './employers.service';
 
 @Module({
@@ -15,6 +21,7 @@ import { EmployersService } from './employers.service';
     TypeOrmModule.forFeature([
       Employer,
       EmployerNameKey,
+      EmployerSearchToken,
       EmployerNotDuplicate,
       ContactPerson,
       EmployerImport,
@@ -22,7 +29,7 @@ import { EmployersService } from './employers.service';
     ]),
   ],
   // The import controller first: its static paths (export.csv) must win over :id.
-  controllers: [EmployerImportController, EmployersController],
+  controllers: [EmployerImportController, EmployersController, EmployersPageController],
   providers: [
     EmployersService,
     EmployerDuplicatesService,

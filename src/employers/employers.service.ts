@@ -1,6 +1,6 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { Brackets, DataSource, EntityManager } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { AuditService, escapeLike } from '../audit/audit.service';
 import { DomainError } from '../common/domain-error';
 import { normalizeOrgNumber } from '../common/identity-numbers';
@@ -257,7 +257,7 @@ export class EmployersService {
       }
       Object.assign(e, changes);
       await m.getRepository(Employer).save(e);
-      if (changes.normalizedName !== undefined) {
+      if (changes.normalizedName !== undefined || changes.normalizedUnitName !== undefined) {
         await this.duplicates.indexName(m, e);
       }
       await this.audit.record(
@@ -298,14 +298,20 @@ export class EmployersService {
   }
 
   async list(q: ListEmployersQuery, principal: Principal): Promise<Page<Employer>> {
-    const qb = this.listQuery(q, principal);
+    const filtered = this.listQuery(q, principal);
     const desc = q.sort.startsWith('-');
-    qb.orderBy(SORT_COLUMNS[q.sort.replace(/^-/, '')], desc ? 'DESC' : 'ASC').addOrderBy(
-      'e.id',
-      'ASC',
-    );
-    qb.skip((q.page - 1) * q.limit).take(q.limit);
-    const [items, total] = await qb.getManyAndCount();
+    const [total, items] = await Promise.all([
+      filtered.clone().getCount(),
+      filtered
+        .clone()
+        .leftJoinAndSelect('e.owner', 'owner')
+        .orderBy(SORT_COLUMNS[q.sort.replace(/^-/, '')], desc ? 'DESC' : 'ASC')
+        .addOrderBy('e.id', 'ASC')
+        // many-to-one join: plain LIMIT/OFFSET is exact (skip/take would add a DISTINCT pass)
+        .offset((q.page - 1) * q.limit)
+        .limit(q.limit)
+        .getMany(),
+    ]);
     return pageOf(items, total, q);
   }
 
@@ -314,9 +320,10 @@ export class EmployersService {
     let after = '';
     for (;;) {
       const batch = await this.listQuery(q, principal)
+        .leftJoinAndSelect('e.owner', 'owner')
         .andWhere('e.id > :after', { after })
         .orderBy('e.id', 'ASC')
-        .take(1000)
+        .limit(1000)
         .getMany();
       if (batch.length === 0) {
         return;
@@ -342,7 +349,6 @@ export class EmployersService {
     const qb = this.db
       .getRepository(Employer)
       .createQueryBuilder('e')
-      .leftJoinAndSelect('e.owner', 'owner')
       .where('e.merged_into_id IS NULL');
     if (!q.includeArchived) {
       qb.andWhere('e.archived_at IS NULL');
@@ -353,14 +359,18 @@ export class EmployersService {
         const org = digits.length === 12 ? digits.slice(2) : digits;
         qb.andWhere('e.org_number LIKE :org', { org: `${escapeLike(org)}%` });
       } else {
-        const tokens = normalizeEmployerName(q.q).split(' ').filter(Boolean).slice(0, 5);
+        // Every word must start a word of the name or unit. EXISTS lets MariaDB either walk the name
+        // index in sort order probing the tokens (common words) or materialise the matches (rare ones).
+        const tokens = [...new Set(normalizeEmployerName(q.q).split(' ').filter(Boolean))].slice(
+          0,
+          5,
+        );
         tokens.forEach((t, i) =>
           qb.andWhere(
-            new Brackets((w) =>
-              w
-                .where(`e.normalized_name LIKE :t${i}`, { [`t${i}`]: `%${escapeLike(t)}%` })
-                .orWhere(`e.normalized_unit_name LIKE :t${i}`),
-            ),
+            `EXISTS (SELECT 1 FROM employer_search_token st${i} WHERE st${i}.employer_id = e.id AND st${i}.token LIKE :t${i})`,
+            {
+              [`t${i}`]: `${escapeLike(t.slice(0, 64))}%`,
+            },
           ),
         );
       }

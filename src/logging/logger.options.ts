@@ -72,7 +72,7 @@ export function loggerParams(config: AppConfig, stream?: DestinationStream): Par
           req: (req: { id: string; method: string; url: string; remoteAddress?: string }) => ({
             id: req.id,
             method: req.method,
-            url: maskPersonalNumbersInText(req.url),
+            url: maskPersonalNumbersInText(req.url).replace(/([?&]_csrf=)[^&]*/g, '$1[redacted]'),
           }),
           res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
         },

@@ -112,15 +112,13 @@ export class AdminPagesController {
     const orgs = await this.organisations.list(
       await query(ListOrganisationsQuery, { limit: 100, active: 'true' }),
     );
-    res
-      .status(status)
-      .render('admin-user-new', {
-        title: 'users.new',
-        values,
-        errors,
-        organisations: orgs.items,
-        roles: ROLES,
-      });
+    res.status(status).render('admin-user-new', {
+      title: 'users.new',
+      values,
+      errors,
+      organisations: orgs.items,
+      roles: ROLES,
+    });
   }
 
   @Post('admin/users/:id/deactivate')
@@ -157,16 +155,14 @@ export class AdminPagesController {
   ) {
     const q = await query(ListOrganisationsQuery, { page: raw.page, limit: raw.limit });
     const page = await this.organisations.list(q);
-    res
-      .status(status)
-      .render('admin-organisations', {
-        title: 'organisations.title',
-        page,
-        pager: pager(req, page),
-        kinds: ORGANISATION_KINDS,
-        values,
-        errors,
-      });
+    res.status(status).render('admin-organisations', {
+      title: 'organisations.title',
+      page,
+      pager: pager(req, page),
+      kinds: ORGANISATION_KINDS,
+      values,
+      errors,
+    });
   }
 
   @Post('admin/organisations')

@@ -20,7 +20,8 @@ export function messages(locale: Locale): Messages {
 
 /** Translates a key, filling {0}, {1}… Falls back to Swedish, then to the key itself. */
 export function translate(locale: Locale, key: string, args: unknown[] = []): string {
-  const text = messages(locale)[key] ?? messages(DEFAULT_LOCALE)[key] ?? key;
+  const own = (m: Messages) => (Object.prototype.hasOwnProperty.call(m, key) ? m[key] : undefined);
+  const text = own(messages(locale)) ?? own(messages(DEFAULT_LOCALE)) ?? key;
   return text.replace(/\{(\d+)\}/g, (_, i) => String(args[Number(i)] ?? ''));
 }
 

@@ -41,10 +41,23 @@ export function localeMiddleware(secure: boolean): RequestHandler {
 }
 
 const { csrfSynchronisedProtection, generateToken } = csrfSync({
-  getTokenFromRequest: (req) =>
-    req.body && typeof req.body._csrf === 'string'
-      ? req.body._csrf
-      : (req.headers['x-csrf-token'] as string | undefined),
+  getTokenFromRequest: (req) => {
+    if (req.body && typeof req.body._csrf === 'string') {
+      return req.body._csrf;
+    }
+    if (typeof req.headers['x-csrf-token'] === 'string') {
+      return req.headers['x-csrf-token'];
+    }
+    // File uploads (multipart) are streamed, not parsed before this check: the form carries the
+    // token in its action URL (redacted from the request log).
+    if (
+      /^multipart\/form-data/i.test(req.headers['content-type'] ?? '') &&
+      typeof req.query._csrf === 'string'
+    ) {
+      return req.query._csrf;
+    }
+    return undefined;
+  },
 });
 
 /**

@@ -50,14 +50,12 @@ export class PagesController {
       password: body.password,
     });
     const fail = (status: number, messageKey: string) =>
-      res
-        .status(status)
-        .render('login', {
-          title: 'login.title',
-          next,
-          email: typeof body.email === 'string' ? body.email : '',
-          error: messageKey,
-        });
+      res.status(status).render('login', {
+        title: 'login.title',
+        next,
+        email: typeof body.email === 'string' ? body.email : '',
+        error: messageKey,
+      });
     if (errors.length) {
       return fail(400, 'login.missing');
     }

@@ -6,13 +6,9 @@
  */
 import { newId } from '../../database/base.entity';
 import { ContactPerson } from '../../employers/contact-person.entity';
-import { blockingKeys, normalizeEmployerName, normalizeUnitName } from '../../employers/duplicates';
-import {
-  Employer,
-  EmployerNameKey,
-  EmployerSector,
-  EmployerSegment,
-} from '../../employers/employer.entity';
+import { normalizeEmployerName, normalizeUnitName } from '../../employers/duplicates';
+import { writeNameIndex } from '../../employers/name-index';
+import { Employer, EmployerSector, EmployerSegment } from '../../employers/employer.entity';
 import type { DemoContext } from '../seed-demo';
 
 const MUNICIPALITIES: { code: string; name: string; org: string }[] = [
@@ -280,10 +276,7 @@ export async function seedDemoEmployers(ctx: DemoContext): Promise<string> {
       ownerUserId: i % 3 === 0 ? owners[i % 2].id : null,
     });
     await repo.save(e);
-    await m.getRepository(EmployerNameKey).delete({ employerId: e.id });
-    await m
-      .getRepository(EmployerNameKey)
-      .insert(blockingKeys(e.normalizedName).map((key) => ({ employerId: e.id, key })));
+    await writeNameIndex(m, [e]);
     if (r.contact && !existing) {
       await m
         .getRepository(ContactPerson)

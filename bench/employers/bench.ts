@@ -1,0 +1,230 @@
+/**
+ * Employer register benchmark (prints its figures; not part of `npm test`):
+ *   npx ts-node --transpile-only bench/employers/bench.ts [--employers 100000] [--seconds 10]
+ * Uses its own database (praktiknav_bench, recreated) on the local MariaDB and Redis db 5.
+ *  (a) duplicate-check latency p50/p99 (sequential HTTP calls, names with typos)
+ *  (b) search latency p50/p99 and throughput with autocannon at 32 connections, and a bare
+ *      GET /health in the same run as the ratio
+ *  (c) import time of a 100,000-row CSV (streamed through the import service: parse, check, insert)
+ * Recall/precision of duplicate detection: bench/employers/recall.ts.
+ */
+import 'reflect-metadata';
+import autocannon from 'autocannon';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import mysql from 'mysql2/promise';
+import { performance } from 'node:perf_hooks';
+import { DataSource } from 'typeorm';
+import { AppModule } from '../../src/app.module';
+import { configureApp } from '../../src/bootstrap/configure-app';
+import { runMigrations } from '../../src/bootstrap/preflight';
+import { loadConfig } from '../../src/config/app-config';
+import { newId } from '../../src/database/base.entity';
+import { employersToCsv } from '../../src/employers/csv-export';
+import { normalizeEmployerName, normalizeUnitName } from '../../src/employers/duplicates';
+import { writeNameIndex } from '../../src/employers/name-index';
+import { EmployerImportService } from '../../src/employers/employer-import.service';
+import { Employer } from '../../src/employers/employer.entity';
+import { hashPassword } from '../../src/auth/passwords';
+import { Organisation } from '../../src/organisations/organisation.entity';
+import { User } from '../../src/organisations/user.entity';
+import { requestContext } from '../../src/common/request-context';
+import { addTypo, createRng, generateEmployers } from './name-generator';
+
+const arg = (name: string, def: number) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : def;
+};
+const N = arg('employers', 100_000);
+const SECONDS = arg('seconds', 10);
+const IMPORT_ROWS = arg('import-rows', 100_000);
+/** Reuse the seeded praktiknav_bench database (skip the 100k seed); for quick re-measuring. */
+const REUSE = process.argv.includes('--reuse');
+
+function pct(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+async function main() {
+  process.env.DATABASE_URL = 'mysql://root@127.0.0.1:3306/praktiknav_bench';
+  process.env.REDIS_URL = 'redis://127.0.0.1:6379/5';
+  process.env.QUEUE_PREFIX = 'pn-bench';
+  process.env.APP_ROLE = 'api';
+  process.env.LOG_LEVEL = 'error';
+  process.env.LOGIN_MAX_ATTEMPTS = '1000';
+  const config = loadConfig(process.env);
+  const admin = await mysql.createConnection({ host: '127.0.0.1', user: 'root' });
+  await admin.query('DROP DATABASE IF EXISTS praktiknav_bench');
+  await admin.query(
+    'CREATE DATABASE praktiknav_bench CHARACTER SET utf8mb4 COLLATE utf8mb4_swedish_ci',
+  );
+  await admin.end();
+  await runMigrations(config);
+
+  // Seed N employers directly (bulk inserts), as a register that has grown over years.
+  const t0 = performance.now();
+  const generated = generateEmployers(N, 4711);
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
+    logger: ['error'],
+    bodyParser: false,
+  });
+  await configureApp(app);
+  await app.listen(0, '127.0.0.1');
+  const db = app.get(DataSource);
+  if (REUSE) {
+    await db.query(
+      `DELETE FROM employer WHERE id IN (SELECT employer_id FROM employer_import_row WHERE status = 'created')`,
+    );
+    await db.query('DELETE FROM employer_import_row');
+    await db.query(
+      'DELETE k FROM employer_name_key k LEFT JOIN employer e ON e.id = k.employer_id WHERE e.id IS NULL',
+    );
+    await db.query(
+      'DELETE t FROM employer_search_token t LEFT JOIN employer e ON e.id = t.employer_id WHERE e.id IS NULL',
+    );
+    await db.query(`DELETE FROM \`user\``);
+    await db.query('DELETE FROM organisation');
+  }
+  for (let i = REUSE ? generated.length : 0; i < generated.length; i += 2000) {
+    const batch = generated.slice(i, i + 2000).map((g) => ({
+      id: newId(),
+      name: g.name,
+      normalizedName: normalizeEmployerName(g.name).slice(0, 200),
+      orgNumber: g.orgNumber,
+      orgNumberIsPersonnummer: false,
+      unitName: g.unitName,
+      normalizedUnitName: normalizeUnitName(g.unitName),
+      sector: g.sector,
+      municipality: g.municipality,
+      segments: [],
+      status: 'active' as const,
+    }));
+    await db
+      .createQueryBuilder()
+      .insert()
+      .into(Employer)
+      .values(batch)
+      .updateEntity(false)
+      .execute();
+    await writeNameIndex(db.manager, batch, { fresh: true });
+  }
+  await db.query('ANALYZE TABLE employer, employer_name_key, employer_search_token');
+  console.log(`seeded ${N} employers in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+
+  // A recruiter with an API token for the HTTP measurements.
+  const org = await db.getRepository(Organisation).save({
+    id: newId(),
+    name: 'Bench AF',
+    kind: 'employment_service',
+    municipalityCode: '1285',
+    active: true,
+  });
+  const user = await db.getRepository(User).save({
+    id: newId(),
+    email: 'bench@bench.se',
+    name: 'Bench',
+    passwordHash: await hashPassword('bench-password-1'),
+    roles: ['recruiter'],
+    organisationId: org.id,
+    active: true,
+    locale: 'sv',
+    lastLoginAt: null,
+  });
+  const base = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
+  const login = await fetch(`${base}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: user.email, password: 'bench-password-1' }),
+  });
+  const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0];
+  const tokenRes = await fetch(`${base}/api/v1/api-tokens`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', cookie },
+    body: JSON.stringify({ name: 'bench' }),
+  });
+  const token = ((await tokenRes.json()) as { token: string }).token;
+  const auth = { authorization: `Bearer ${token}` };
+
+  // (a) duplicate check: names with a typo, in their municipality.
+  const rng = createRng(99);
+  const lat: number[] = [];
+  for (let i = 0; i < 500; i++) {
+    const g = generated[Math.floor(rng.next() * generated.length)];
+    const q = new URLSearchParams({ name: addTypo(g.name, rng), municipality: g.municipality });
+    const s = performance.now();
+    const r = await fetch(`${base}/api/v1/employers/duplicate-candidates?${q}`, { headers: auth });
+    await r.arrayBuffer();
+    lat.push(performance.now() - s);
+    if (r.status !== 200) {
+      throw new Error(`duplicate check answered ${r.status}`);
+    }
+  }
+  lat.sort((a, b) => a - b);
+  console.log(
+    `(a) duplicate check: p50 ${pct(lat, 50).toFixed(1)} ms, p99 ${pct(lat, 99).toFixed(1)} ms (500 sequential calls; target p99 <= 50 ms)`,
+  );
+
+  // (b) search under load, with the bare health endpoint as the ratio.
+  const words = generated.slice(0, 200).map(
+    (g) =>
+      normalizeEmployerName(g.name)
+        .split(' ')
+        .find((w) => w.length >= 4) ?? 'bygg',
+  );
+  const run = (opts: autocannon.Options) =>
+    new Promise<autocannon.Result>((resolve, reject) =>
+      autocannon(opts, (err, res) => (err ? reject(err) : resolve(res))),
+    );
+  const search = await run({
+    url: base,
+    connections: 32,
+    duration: SECONDS,
+    headers: auth,
+    requests: words.slice(0, 50).map((w) => ({
+      method: 'GET',
+      path: `/api/v1/employers?q=${encodeURIComponent(w)}&limit=25`,
+    })),
+  });
+  const health = await run({ url: `${base}/health`, connections: 32, duration: SECONDS });
+  console.log(
+    `(b) search: p50 ${search.latency.p50} ms, p99 ${search.latency.p99} ms, ${search.requests.average.toFixed(0)} req/s, ${search.non2xx} non-2xx (32 connections, ${SECONDS} s; target p99 <= 100 ms)`,
+  );
+  console.log(
+    `    /health: p50 ${health.latency.p50} ms, p99 ${health.latency.p99} ms, ${health.requests.average.toFixed(0)} req/s; search/health throughput ratio ${(search.requests.average / health.requests.average).toFixed(2)}`,
+  );
+
+  // (c) import of a 100,000-row CSV of new employers (another seed), streamed.
+  const fresh = generateEmployers(IMPORT_ROWS, 8128).map((g) => ({ ...g, orgNumber: g.orgNumber }));
+  async function* csvBytes() {
+    for await (const line of employersToCsv(fresh, 'sv')) {
+      yield Buffer.from(line, 'utf8');
+    }
+  }
+  const imports = app.get(EmployerImportService);
+  const principal = {
+    userId: user.id,
+    name: user.name,
+    email: user.email,
+    roles: user.roles,
+    organisationId: org.id,
+    organisationName: org.name,
+    via: 'session' as const,
+  };
+  const ti = performance.now();
+  const imp = await requestContext.run({ requestId: 'bench', ip: null, principal }, async () =>
+    imports.process(await imports.create(principal, false, 'bench.csv'), csvBytes()),
+  );
+  const importSeconds = (performance.now() - ti) / 1000;
+  console.log(
+    `(c) import: ${imp.totalRows} rows in ${importSeconds.toFixed(1)} s (${(imp.totalRows / importSeconds).toFixed(0)} rows/s): created ${imp.createdRows}, duplicates ${imp.duplicateRows}, invalid ${imp.invalidRows}, status ${imp.status} (target <= 60 s)`,
+  );
+  await app.close();
+}
+
+main().then(
+  () => process.exit(0),
+  (e) => {
+    console.error(e);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,69 @@
+import { EntityManager, In } from 'typeorm';
+import { blockingKeys } from './duplicates';
+import { Employer, EmployerNameKey, EmployerSearchToken } from './employer.entity';
+
+/** The words a search matches by prefix: those of the normalised name and unit. */
+export function searchTokens(normalizedName: string, normalizedUnitName: string): string[] {
+  return [
+    ...new Set(
+      `${normalizedName} ${normalizedUnitName}`
+        .split(' ')
+        .filter((t) => t.length > 0)
+        .map((t) => t.slice(0, 64)),
+    ),
+  ];
+}
+
+type Indexable = Pick<Employer, 'id' | 'normalizedName' | 'normalizedUnitName'>;
+
+/**
+ * (Re)writes the duplicate-blocking keys and the search words of employers, in the caller's
+ * transaction. Bulk: one delete and a few multi-row inserts for any number of employers.
+ */
+export async function writeNameIndex(
+  m: EntityManager,
+  employers: Indexable[],
+  opts: { fresh?: boolean } = {},
+): Promise<void> {
+  if (employers.length === 0) {
+    return;
+  }
+  const ids = employers.map((e) => e.id);
+  if (!opts.fresh) {
+    await m.getRepository(EmployerNameKey).delete({ employerId: In(ids) });
+    await m.getRepository(EmployerSearchToken).delete({ employerId: In(ids) });
+  }
+  const keys = employers.flatMap((e) =>
+    blockingKeys(e.normalizedName, e.normalizedUnitName).map((key) => ({ employerId: e.id, key })),
+  );
+  const tokens = employers.flatMap((e) =>
+    searchTokens(e.normalizedName, e.normalizedUnitName).map((token) => ({
+      employerId: e.id,
+      token,
+    })),
+  );
+  for (let i = 0; i < keys.length; i += 5000) {
+    await m
+      .createQueryBuilder()
+      .insert()
+      .into(EmployerNameKey)
+      .values(keys.slice(i, i + 5000))
+      .orIgnore()
+      .execute();
+  }
+  for (let i = 0; i < tokens.length; i += 5000) {
+    await m
+      .createQueryBuilder()
+      .insert()
+      .into(EmployerSearchToken)
+      .values(tokens.slice(i, i + 5000))
+      .orIgnore()
+      .execute();
+  }
+}
+
+/** Removes an employer from duplicate checks and search (a merged tombstone). */
+export async function dropNameIndex(m: EntityManager, employerId: string): Promise<void> {
+  await m.getRepository(EmployerNameKey).delete({ employerId });
+  await m.getRepository(EmployerSearchToken).delete({ employerId });
+}
