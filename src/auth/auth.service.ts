@@ -81,14 +81,16 @@ export class AuthService {
     if (!token.startsWith(TOKEN_PREFIX) || token.length > 200) {
       throw new UnauthorizedException('Invalid or revoked API token');
     }
+    // One round trip: the token with its user and the user's organisation.
     const row = await this.tokens.findOne({
       where: { tokenHash: hashToken(token), revokedAt: IsNull() },
+      relations: { user: { organisation: true } },
     });
     const now = this.clock.now();
     if (!row || (row.expiresAt && row.expiresAt <= now)) {
       throw new UnauthorizedException('Invalid or revoked API token');
     }
-    const user = await this.users.findById(row.userId);
+    const user = row.user;
     if (!user || !user.active || !user.organisation?.active) {
       throw new UnauthorizedException('Invalid or revoked API token');
     }

@@ -201,14 +201,30 @@ const FUZZY_LEGAL_FORMS = LEGAL_FORM_SEQUENCES.filter(
   (seq) => seq.length === 1 && seq[0].length >= 8,
 ).map((seq) => seq[0]);
 
-function isMisspeltLegalForm(token: string): boolean {
-  return (
+/** Bounded memo for pure string functions: imports normalise the same words over and over. */
+function memo<T>(fn: (s: string) => T, max = 50_000): (s: string) => T {
+  const cache = new Map<string, T>();
+  return (s: string) => {
+    const hit = cache.get(s);
+    if (hit !== undefined) {
+      return hit;
+    }
+    const value = fn(s);
+    if (cache.size >= max) {
+      cache.clear();
+    }
+    cache.set(s, value);
+    return value;
+  };
+}
+
+const isMisspeltLegalForm = memo(
+  (token: string): boolean =>
     token.length >= 7 &&
     FUZZY_LEGAL_FORMS.some(
       (form) => Math.abs(form.length - token.length) <= 2 && editDistance(form, token) <= 2,
-    )
-  );
-}
+    ),
+);
 
 function removeLegalForms(tokens: string[]): string[] {
   const out: string[] = [];
@@ -334,8 +350,10 @@ export function normalizeEmployerName(name: string): string {
   if (typeof name !== 'string') {
     return '';
   }
-  return toFixedPoint(name);
+  return normalizeMemo(name);
 }
+
+const normalizeMemo = memo(toFixedPoint);
 
 /**
  * Comparison form of a unit name, '' when there is none. Used in the uniqueness key
