@@ -52,9 +52,11 @@ async function main() {
   process.env.LOGIN_MAX_ATTEMPTS = '1000';
   const config = loadConfig(process.env);
   const admin = await mysql.createConnection({ host: '127.0.0.1', user: 'root' });
-  await admin.query('DROP DATABASE IF EXISTS praktiknav_bench');
+  if (!REUSE) {
+    await admin.query('DROP DATABASE IF EXISTS praktiknav_bench');
+  }
   await admin.query(
-    'CREATE DATABASE praktiknav_bench CHARACTER SET utf8mb4 COLLATE utf8mb4_swedish_ci',
+    'CREATE DATABASE IF NOT EXISTS praktiknav_bench CHARACTER SET utf8mb4 COLLATE utf8mb4_swedish_ci',
   );
   await admin.end();
   await runMigrations(config);
@@ -220,7 +222,13 @@ async function main() {
     body: Readable.toWeb(Readable.from(csvBytes())) as unknown as BodyInit,
     duplex: 'half',
   } as RequestInit);
-  const imp = (await res.json()) as { totalRows: number; createdRows: number; duplicateRows: number; invalidRows: number; status: string };
+  const imp = (await res.json()) as {
+    totalRows: number;
+    createdRows: number;
+    duplicateRows: number;
+    invalidRows: number;
+    status: string;
+  };
   const importSeconds = (performance.now() - ti) / 1000;
   console.log(
     `(c) import: ${imp.totalRows} rows in ${importSeconds.toFixed(1)} s (${(imp.totalRows / importSeconds).toFixed(0)} rows/s): created ${imp.createdRows}, duplicates ${imp.duplicateRows}, invalid ${imp.invalidRows}, status ${imp.status} (target <= 60 s)`,

@@ -15,6 +15,8 @@ import { writeNameIndex } from './name-index';
 
 /** Keys held by more employers than this are too common to drive the lookup alone. */
 const COMMON_KEY_ROWS = 3000;
+/** Key counts are only weights; a minute-old count is good enough. */
+const KEY_COUNT_TTL_MS = 60_000;
 /** How many blocked candidates are scored in full. */
 const MAX_SCORED = 60;
 
@@ -85,10 +87,7 @@ export class EmployerDuplicatesService {
     if (keys.length === 0) {
       return [];
     }
-    const counts: { key: string; n: string }[] = await m.query(
-      `SELECT \`key\`, COUNT(*) AS n FROM employer_name_key WHERE \`key\` IN (?) GROUP BY \`key\``,
-      [keys],
-    );
+    const counts = await this.keyCounts(m, keys);
     const usable = counts.filter((c) => Number(c.n) <= COMMON_KEY_ROWS);
     if (usable.length === 0) {
       return [];
@@ -104,6 +103,34 @@ export class EmployerDuplicatesService {
       [...params, usable.map((c) => c.key)],
     );
     return rows.map((r) => r.employer_id);
+  }
+
+  /**
+   * How many employers hold each key. Cached briefly in memory: these numbers only weigh keys,
+   * they move slowly, and reading them is a third of a duplicate check.
+   */
+  private readonly keyCountCache = new Map<string, { n: number; at: number }>();
+  private async keyCounts(m: EntityManager, keys: string[]): Promise<{ key: string; n: number }[]> {
+    const now = Date.now();
+    const missing = keys.filter((k) => {
+      const hit = this.keyCountCache.get(k);
+      return !hit || now - hit.at > KEY_COUNT_TTL_MS;
+    });
+    if (missing.length) {
+      const rows: { key: string; n: string }[] = await m.query(
+        'SELECT `key`, COUNT(*) AS n FROM employer_name_key WHERE `key` IN (?) GROUP BY `key`',
+        [missing],
+      );
+      if (this.keyCountCache.size > 200_000) {
+        this.keyCountCache.clear();
+      }
+      const found = new Map(rows.map((r) => [r.key, Number(r.n)]));
+      for (const k of missing) {
+        this.keyCountCache.set(k, { n: found.get(k) ?? 0, at: now });
+      }
+    }
+    // A key nobody held a minute ago may be held now: it stays usable (weighed as rare).
+    return keys.map((key) => ({ key, n: Math.max(1, this.keyCountCache.get(key)?.n ?? 0) }));
   }
 
   private async dismissedWith(

@@ -9,11 +9,7 @@ import { Principal, requestContext } from '../common/request-context';
 import { newId } from '../database/base.entity';
 import { ContactPerson } from './contact-person.entity';
 import { CsvImportError, ImportHeaderInfo, ImportRow, parseEmployerCsv } from './csv-import';
-import {
-  normalizeEmployerName,
-  normalizeUnitName,
-  rankCandidates,
-} from './duplicates';
+import { normalizeEmployerName, normalizeUnitName, rankCandidates } from './duplicates';
 import { EmployerImport, EmployerImportRow, ImportRowStatus } from './employer-import.entity';
 import { Employer } from './employer.entity';
 import { writeNameIndex } from './name-index';

@@ -1,6 +1,6 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource, EntityManager, SelectQueryBuilder } from 'typeorm';
 import { AuditService, escapeLike } from '../audit/audit.service';
 import { DomainError } from '../common/domain-error';
 import { normalizeOrgNumber } from '../common/identity-numbers';
@@ -14,6 +14,8 @@ import { ExportRow } from './csv-export';
 import { normalizeEmployerName, normalizeUnitName } from './duplicates';
 import { DuplicateCandidate, EmployerDuplicatesService } from './employer-duplicates.service';
 import { Employer } from './employer.entity';
+
+const COUNT_CAP = 10_000;
 
 const SORT_COLUMNS: Record<string, string> = {
   name: 'e.normalized_name',
@@ -176,6 +178,9 @@ export class EmployersService {
         (out as Record<string, unknown>)[k] = dto[k];
       }
     }
+    if (dto.doNotContactUntil !== undefined) {
+      out.doNotContactUntil = dto.doNotContactUntil ? new Date(dto.doNotContactUntil) : null;
+    }
     return out;
   }
 
@@ -212,6 +217,34 @@ export class EmployersService {
       .getRepository(ContactPerson)
       .find({ where: { employerId: e.id }, order: { isPrimary: 'DESC', name: 'ASC' } });
     return { employer: e, contactPersons, redirectedFrom };
+  }
+
+  /**
+   * The employer row for a contact decision, locked FOR UPDATE in the caller's transaction when
+   * asked: every claim and contact on one employer then queues on this row, so concurrent
+   * requests are decided one after another (exactly one claim wins).
+   */
+  async findForContact(m: EntityManager, id: string, lock: boolean): Promise<Employer> {
+    const e = await m
+      .getRepository(Employer)
+      .findOne({
+        where: { id },
+        ...(lock ? { lock: { mode: 'pessimistic_write' as const } } : {}),
+      });
+    if (!e) {
+      throw DomainError.notFound('Employer', id);
+    }
+    if (e.mergedIntoId) {
+      throw DomainError.conflict(
+        'EMPLOYER_MERGED',
+        'This employer was merged into another; use the survivor',
+        { mergedIntoId: e.mergedIntoId },
+      );
+    }
+    if (e.ownerUserId) {
+      e.owner = await m.getRepository(User).findOne({ where: { id: e.ownerUserId } });
+    }
+    return e;
   }
 
   async update(id: string, dto: UpdateEmployerDto): Promise<Employer> {
@@ -297,11 +330,14 @@ export class EmployersService {
     });
   }
 
-  async list(q: ListEmployersQuery, principal: Principal): Promise<Page<Employer>> {
+  async list(
+    q: ListEmployersQuery,
+    principal: Principal,
+  ): Promise<Page<Employer> & { totalCapped: boolean }> {
     const filtered = this.listQuery(q, principal);
     const desc = q.sort.startsWith('-');
     const [total, items] = await Promise.all([
-      filtered.clone().getCount(),
+      this.cappedCount(filtered),
       filtered
         .clone()
         .leftJoinAndSelect('e.owner', 'owner')
@@ -312,7 +348,24 @@ export class EmployersService {
         .limit(q.limit)
         .getMany(),
     ]);
-    return pageOf(items, total, q);
+    return { ...pageOf(items, Math.min(total, COUNT_CAP), q), totalCapped: total > COUNT_CAP };
+  }
+
+  /**
+   * Counting every match of a common word ("sverige": 35,000 rows) on each keystroke is the most
+   * expensive part of a search; past COUNT_CAP the lists say "more than 10,000" instead.
+   */
+  private async cappedCount(qb: SelectQueryBuilder<Employer>): Promise<number> {
+    const [sql, params] = qb
+      .clone()
+      .select('1')
+      .limit(COUNT_CAP + 1)
+      .getQueryAndParameters();
+    const rows: { n: string }[] = await this.db.query(
+      `SELECT COUNT(*) AS n FROM (${sql}) counted`,
+      params,
+    );
+    return Number(rows[0].n);
   }
 
   /** Every employer the filters select, in batches (for CSV export), with its primary contact. */

@@ -6,6 +6,7 @@ import {
   IsBoolean,
   IsIn,
   IsInt,
+  IsISO8601,
   IsNotEmpty,
   IsOptional,
   IsString,
@@ -172,6 +173,20 @@ export class EmployerFieldsDto {
   @IsString()
   @MaxLength(500)
   doNotContactReason?: string | null;
+  @ApiPropertyOptional({
+    nullable: true,
+    type: String,
+    example: '2027-06-30',
+    description: 'The do-not-contact block lifts by itself at this date',
+  })
+  @IsOptional()
+  @Transform(emptyToNull)
+  @ValidateIf((_, v) => v !== null)
+  @IsISO8601(
+    { strict: true },
+    { message: 'doNotContactUntil must be an ISO 8601 date, e.g. 2027-06-30' },
+  )
+  doNotContactUntil?: string | null;
 }
 
 export class CreateEmployerDto extends EmployerFieldsDto {

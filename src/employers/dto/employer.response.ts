@@ -59,6 +59,7 @@ export class EmployerResponse {
   @ApiProperty({ nullable: true, type: Number }) minDaysBetweenContacts: number | null;
   @ApiProperty({ enum: CONTACT_CHANNELS, nullable: true }) preferredChannel: string | null;
   @ApiProperty({ nullable: true, type: String }) doNotContactReason: string | null;
+  @ApiProperty({ nullable: true, type: String }) doNotContactUntil: string | null;
   @ApiProperty({ nullable: true, type: String }) archivedAt: string | null;
   @ApiProperty() createdAt: string;
   @ApiProperty() updatedAt: string;
@@ -88,6 +89,7 @@ export class EmployerResponse {
       minDaysBetweenContacts: e.minDaysBetweenContacts,
       preferredChannel: e.preferredChannel,
       doNotContactReason: e.doNotContactReason,
+      doNotContactUntil: e.doNotContactUntil ? e.doNotContactUntil.toISOString() : null,
       archivedAt: e.archivedAt ? e.archivedAt.toISOString() : null,
       createdAt: e.createdAt.toISOString(),
       updatedAt: e.updatedAt.toISOString(),
@@ -117,4 +119,9 @@ export class CreatedEmployerResponse extends EmployerResponse {
   possibleDuplicates: DuplicateCandidateResponse[];
 }
 
-export class EmployerPage extends PageOf(EmployerResponse) {}
+export class EmployerPage extends PageOf(EmployerResponse) {
+  @ApiProperty({
+    description: 'true when there are more matches than `total` (counting stops at 10,000)',
+  })
+  totalCapped: boolean;
+}
