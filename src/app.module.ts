@@ -14,7 +14,9 @@ import { ProblemFilter } from './common/problem.filter';
 import type { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { dataSourceOptions } from './database/data-source-options';
+import { ContactsModule } from './contacts/contacts.module';
 import { EmployersModule } from './employers/employers.module';
+import { SettingsModule } from './settings/settings.module';
 import { HealthModule } from './health/health.module';
 import { loggerParams } from './logging/logger.options';
 import { OrganisationsModule } from './organisations/organisations.module';
@@ -58,6 +60,8 @@ export class AppModule {
         OrganisationsModule,
         AuthModule,
         EmployersModule,
+        SettingsModule,
+        ContactsModule.forRoot(config),
         HealthModule,
         WebModule,
       ],

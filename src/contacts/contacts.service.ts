@@ -180,6 +180,7 @@ export class ContactsService implements OnModuleInit {
           purpose: dto.purpose,
           reason: decision.reason,
           holderOrganisationId: decision.holder?.organisationId ?? null,
+          createdAt: now,
         });
         await this.audit.record(
           {
@@ -204,6 +205,8 @@ export class ContactsService implements OnModuleInit {
         validUntil: new Date(now.getTime() + days * 86_400_000),
         status: 'active',
         endedAt: null,
+        // Times come from the injected clock, so statistics and expiry agree with it.
+        createdAt: now,
       });
       await m.getRepository(ContactClaim).save(claim);
       claim.organisation = {
@@ -368,14 +371,12 @@ export class ContactsService implements OnModuleInit {
   }
 
   async claimsFor(employerId: string): Promise<ContactClaim[]> {
-    return this.db
-      .getRepository(ContactClaim)
-      .find({
-        where: { employerId },
-        relations: { organisation: true, user: true },
-        order: { createdAt: 'DESC' },
-        take: 20,
-      });
+    return this.db.getRepository(ContactClaim).find({
+      where: { employerId },
+      relations: { organisation: true, user: true },
+      order: { createdAt: 'DESC' },
+      take: 20,
+    });
   }
 
   /** Open next steps due by the end of this week (Stockholm), overdue first. */
@@ -406,12 +407,10 @@ export class ContactsService implements OnModuleInit {
     if (!ids.length) {
       return new Map();
     }
-    const rows = await this.db
-      .getRepository(Employer)
-      .find({
-        where: { id: In([...new Set(ids)]) },
-        select: { id: true, name: true, unitName: true },
-      });
+    const rows = await this.db.getRepository(Employer).find({
+      where: { id: In([...new Set(ids)]) },
+      select: { id: true, name: true, unitName: true },
+    });
     return new Map(rows.map((e) => [e.id, e.unitName ? `${e.name}, ${e.unitName}` : e.name]));
   }
 

@@ -1,6 +1,8 @@
 // Every entity, listed once: the app, the CLI and the tests load exactly these.
 import { AuditEvent } from '../audit/audit-event.entity';
 import { ApiToken } from '../auth/api-token.entity';
+import { ContactClaim, ContactEvent, ContactRefusal } from '../contacts/contact-event.entity';
+import { AppSetting } from '../settings/app-setting.entity';
 import { ContactPerson } from '../employers/contact-person.entity';
 import { EmployerImport, EmployerImportRow } from '../employers/employer-import.entity';
 import {
@@ -24,4 +26,8 @@ export const ENTITIES = [
   ContactPerson,
   EmployerImport,
   EmployerImportRow,
+  AppSetting,
+  ContactEvent,
+  ContactClaim,
+  ContactRefusal,
 ];

@@ -225,12 +225,10 @@ export class EmployersService {
    * requests are decided one after another (exactly one claim wins).
    */
   async findForContact(m: EntityManager, id: string, lock: boolean): Promise<Employer> {
-    const e = await m
-      .getRepository(Employer)
-      .findOne({
-        where: { id },
-        ...(lock ? { lock: { mode: 'pessimistic_write' as const } } : {}),
-      });
+    const e = await m.getRepository(Employer).findOne({
+      where: { id },
+      ...(lock ? { lock: { mode: 'pessimistic_write' as const } } : {}),
+    });
     if (!e) {
       throw DomainError.notFound('Employer', id);
     }
