@@ -10,6 +10,7 @@ import { Role } from '../auth/roles';
 import { Organisation, OrganisationKind } from '../organisations/organisation.entity';
 import { User } from '../organisations/user.entity';
 import { openCli, parseArgs } from './cli-context';
+import { seedDemoContacts } from './demo/contacts.demo';
 import { seedDemoEmployers } from './demo/employers.demo';
 
 export const DEMO_DOMAIN = 'demo.praktiknav.se';
@@ -66,6 +67,7 @@ export interface DemoContext {
 /** Each feature appends its step; steps get the organisations and users made before them. */
 export const DEMO_STEPS: { name: string; run: (ctx: DemoContext) => Promise<string | void> }[] = [
   { name: 'employers', run: (ctx) => seedDemoEmployers(ctx) },
+  { name: 'contacts', run: (ctx) => seedDemoContacts(ctx) },
 ];
 
 export async function seedDemo(db: DataSource): Promise<DemoContext> {

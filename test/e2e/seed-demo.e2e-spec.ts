@@ -38,6 +38,16 @@ describe('npm run seed:demo', () => {
       expect.arrayContaining(['Cafe Akerlund / Café Åkerlund AB']),
     );
 
+    expect(await count('contact_event')).toBeGreaterThan(50);
+    const claims = await t.db.query(
+      `SELECT COUNT(*) AS n FROM contact_claim WHERE status = 'active'`,
+    );
+    expect(Number(claims[0].n)).toBeGreaterThanOrEqual(3);
+    const blocked = await t.db.query(
+      `SELECT COUNT(*) AS n FROM employer WHERE status = 'do_not_contact'`,
+    );
+    expect(Number(blocked[0].n)).toBe(1);
+
     for (const u of DEMO_USERS) {
       await t
         .http()
