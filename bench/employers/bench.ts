@@ -10,8 +10,6 @@
  */
 import 'reflect-metadata';
 import autocannon from 'autocannon';
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import mysql from 'mysql2/promise';
 import { performance } from 'node:perf_hooks';
@@ -27,6 +25,7 @@ import { Employer } from '../../src/employers/employer.entity';
 import { hashPassword } from '../../src/auth/passwords';
 import { Organisation } from '../../src/organisations/organisation.entity';
 import { User } from '../../src/organisations/user.entity';
+import { percentile, startApp } from '../lib/app-process';
 import { addTypo, createRng, generateEmployers } from './name-generator';
 
 const arg = (name: string, def: number) => {
@@ -39,9 +38,6 @@ const IMPORT_ROWS = arg('import-rows', 100_000);
 /** Reuse the seeded praktiknav_bench database (skip the 100k seed); for quick re-measuring. */
 const REUSE = process.argv.includes('--reuse');
 
-function pct(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-}
 
 async function main() {
   process.env.DATABASE_URL = 'mysql://root@127.0.0.1:3306/praktiknav_bench';
@@ -126,26 +122,8 @@ async function main() {
     lastLoginAt: null,
   });
   // The app runs in its own process, as in production, so the load generator does not steal its CPU.
-  const port = 3900 + Math.floor(Math.random() * 90);
-  const base = `http://127.0.0.1:${port}`;
-  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/main.ts'], {
-    cwd: join(__dirname, '..', '..'),
-    env: { ...process.env, PORT: String(port) },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  for (let i = 0; ; i++) {
-    try {
-      if ((await fetch(`${base}/health`)).ok) {
-        break;
-      }
-    } catch {
-      // not up yet
-    }
-    if (i > 120) {
-      throw new Error('the app did not start');
-    }
-    await new Promise((r) => setTimeout(r, 500));
-  }
+  const app = await startApp({});
+  const base = app.base;
   const login = await fetch(`${base}/api/v1/auth/login`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -176,7 +154,7 @@ async function main() {
   }
   lat.sort((a, b) => a - b);
   console.log(
-    `(a) duplicate check: p50 ${pct(lat, 50).toFixed(1)} ms, p99 ${pct(lat, 99).toFixed(1)} ms (500 sequential calls; target p99 <= 50 ms)`,
+    `(a) duplicate check: p50 ${percentile(lat, 50).toFixed(1)} ms, p99 ${percentile(lat, 99).toFixed(1)} ms (500 sequential calls; target p99 <= 50 ms)`,
   );
 
   // (b) search under load, with the bare health endpoint as the ratio.
@@ -233,7 +211,7 @@ async function main() {
   console.log(
     `(c) import: ${imp.totalRows} rows in ${importSeconds.toFixed(1)} s (${(imp.totalRows / importSeconds).toFixed(0)} rows/s): created ${imp.createdRows}, duplicates ${imp.duplicateRows}, invalid ${imp.invalidRows}, status ${imp.status} (target <= 60 s)`,
   );
-  child.kill('SIGTERM');
+  app.stop();
   await db.destroy();
 }
 
