@@ -17,6 +17,7 @@ import { dataSourceOptions } from './database/data-source-options';
 import { ContactsModule } from './contacts/contacts.module';
 import { EmployersModule } from './employers/employers.module';
 import { SettingsModule } from './settings/settings.module';
+import { SlotsModule } from './slots/slots.module';
 import { HealthModule } from './health/health.module';
 import { loggerParams } from './logging/logger.options';
 import { OrganisationsModule } from './organisations/organisations.module';
@@ -62,6 +63,7 @@ export class AppModule {
         EmployersModule,
         SettingsModule,
         ContactsModule.forRoot(config),
+        SlotsModule,
         HealthModule,
         WebModule,
       ],

@@ -13,6 +13,8 @@ export function dataSourceOptions(config: Pick<AppConfig, 'database'>): DataSour
     url: config.database.url,
     charset: 'utf8mb4_swedish_ci',
     timezone: 'Z',
+    // DATE columns (a slot's first day, a training date) are calendar dates, not instants.
+    dateStrings: ['DATE'],
     connectTimeout: 5000,
     entities: ENTITIES,
     migrations: [join(__dirname, '..', '..', 'migrations', '*.{ts,js}')],

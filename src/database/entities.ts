@@ -1,6 +1,8 @@
 // Every entity, listed once: the app, the CLI and the tests load exactly these.
 import { AuditEvent } from '../audit/audit-event.entity';
+import { ActionToken } from '../auth/action-token.entity';
 import { ApiToken } from '../auth/api-token.entity';
+import { InternshipSlot } from '../slots/internship-slot.entity';
 import { ContactClaim, ContactEvent, ContactRefusal } from '../contacts/contact-event.entity';
 import { AppSetting } from '../settings/app-setting.entity';
 import { ContactPerson } from '../employers/contact-person.entity';
@@ -30,4 +32,6 @@ export const ENTITIES = [
   ContactEvent,
   ContactClaim,
   ContactRefusal,
+  InternshipSlot,
+  ActionToken,
 ];

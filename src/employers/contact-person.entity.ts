@@ -31,4 +31,8 @@ export class ContactPerson extends BaseEntity {
 
   @Column({ type: 'boolean', default: false })
   emailOptOut: boolean;
+
+  /** When this person completed handledarutbildning (supervisor training), if ever. */
+  @Column({ type: 'date', nullable: true })
+  supervisorTrainedAt: string | null;
 }

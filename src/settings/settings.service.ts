@@ -9,11 +9,15 @@ import { AppSetting } from './app-setting.entity';
 export const SETTING_DEFAULTS = {
   'contact.minDaysBetweenContacts': CONTACT_POLICY_DEFAULT_MIN_DAYS,
   'contact.maxClaimDays': 14,
-} as const;
-export type SettingKey = keyof typeof SETTING_DEFAULTS;
-export type Settings = {
-  [K in SettingKey]: (typeof SETTING_DEFAULTS)[K] extends number ? number : unknown;
+  /** Open slots wanted per employer sector (the local agreement's commitment), shown as "31 of 40". */
+  'slots.targets': { municipal_department: 40 } as Record<string, number>,
+  /** Days after which an open slot's supervisor is asked to confirm it again. */
+  'slots.reconfirmAfterDays': 90,
+  /** Days a supervisor's confirmation link stays valid. */
+  'slots.linkValidDays': 14,
 };
+export type SettingKey = keyof typeof SETTING_DEFAULTS;
+export type Settings = { [K in SettingKey]: (typeof SETTING_DEFAULTS)[K] };
 
 @Injectable()
 export class SettingsService {

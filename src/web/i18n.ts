@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { templatesDir } from '../common/paths';
 
 export const LOCALES = ['sv', 'en'] as const;
@@ -12,7 +12,14 @@ const cache = new Map<Locale, Messages>();
 export function messages(locale: Locale): Messages {
   let m = cache.get(locale);
   if (!m) {
-    m = JSON.parse(readFileSync(templatesDir('i18n', `${locale}.json`), 'utf8')) as Messages;
+    // sv.json plus any sv.<area>.json (features keep their texts in their own file).
+    const files = readdirSync(templatesDir('i18n')).filter(
+      (f) => f === `${locale}.json` || (f.startsWith(`${locale}.`) && f.endsWith('.json')),
+    );
+    m = {};
+    for (const f of files.sort()) {
+      Object.assign(m, JSON.parse(readFileSync(templatesDir('i18n', f), 'utf8')) as Messages);
+    }
     cache.set(locale, m);
   }
   return m;

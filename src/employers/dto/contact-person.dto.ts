@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import {
   IsBoolean,
+  IsISO8601,
   IsNotEmpty,
   IsOptional,
   IsString,
@@ -58,6 +59,18 @@ export class CreateContactPersonDto {
   @IsOptional()
   @IsBoolean()
   emailOptOut?: boolean;
+
+  @ApiPropertyOptional({
+    description: 'Date of handledarutbildning (supervisor training)',
+    example: '2026-03-15',
+    nullable: true,
+    type: String,
+  })
+  @IsOptional()
+  @Transform(emptyToNull)
+  @ValidateIf((_, v) => v !== null)
+  @IsISO8601({ strict: true }, { message: 'supervisorTrainedAt must be a date, e.g. 2026-03-15' })
+  supervisorTrainedAt?: string | null;
 }
 
 export class UpdateContactPersonDto extends PartialType(CreateContactPersonDto) {}

@@ -20,6 +20,8 @@ export class ContactPersonResponse {
   @ApiProperty({ nullable: true, type: String }) phone: string | null;
   @ApiProperty() isPrimary: boolean;
   @ApiProperty() emailOptOut: boolean;
+  @ApiProperty({ nullable: true, type: String, description: 'Date of handledarutbildning' })
+  supervisorTrainedAt: string | null;
 
   static of(c: ContactPerson): ContactPersonResponse {
     return {
@@ -31,6 +33,7 @@ export class ContactPersonResponse {
       phone: c.phone,
       isPrimary: c.isPrimary,
       emailOptOut: c.emailOptOut,
+      supervisorTrainedAt: c.supervisorTrainedAt ?? null,
     };
   }
 }
