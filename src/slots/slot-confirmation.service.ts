@@ -44,13 +44,11 @@ export class SlotConfirmationService {
           : null;
         return { check, slot };
       }
-      const slot = await m
-        .getRepository(InternshipSlot)
-        .findOne({
-          where: { id: check.token.subjectId },
-          relations: { supervisor: true },
-          lock: { mode: 'pessimistic_write' },
-        });
+      const slot = await m.getRepository(InternshipSlot).findOne({
+        where: { id: check.token.subjectId },
+        relations: { supervisor: true },
+        lock: { mode: 'pessimistic_write' },
+      });
       if (!slot) {
         throw DomainError.notFound('Slot');
       }

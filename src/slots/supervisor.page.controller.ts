@@ -64,20 +64,20 @@ export class SupervisorPageController {
       if (!check.ok || !slot) {
         return this.gone(res, check, slot);
       }
-      return res
-        .status(400)
-        .render('supervisor/confirm', {
-          title: 'supervisor.confirm.title',
-          slot,
-          token,
-          values: body,
-          errors: byField,
-        });
+      return res.status(400).render('supervisor/confirm', {
+        title: 'supervisor.confirm.title',
+        slot,
+        token,
+        values: body,
+        errors: byField,
+      });
     }
     const { check, slot } = await this.confirmations.answer(token, dto);
     if (!check.ok || !slot) {
       return this.gone(res, check, slot);
     }
-    res.render('supervisor/thanks', { title: 'supervisor.thanks.title', slot, action: dto.action });
+    res
+      .status(200)
+      .render('supervisor/thanks', { title: 'supervisor.thanks.title', slot, action: dto.action });
   }
 }

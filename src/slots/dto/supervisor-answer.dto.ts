@@ -56,9 +56,8 @@ export class SupervisorAnswerDto {
   @IsISO8601({ strict: true }, { message: 'availableTo must be a valid date' })
   availableTo?: string | null;
 
-  @IsOptional()
   @Transform(emptyToNull)
-  @ValidateIf((o, v) => v !== null || o.action === 'decline')
+  @ValidateIf((o, v) => (v !== null && v !== undefined) || o.action === 'decline')
   @IsString({ message: 'reason is needed when declining' })
   @MaxLength(500)
   reason?: string | null;
