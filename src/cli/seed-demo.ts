@@ -12,6 +12,7 @@ import { User } from '../organisations/user.entity';
 import { openCli, parseArgs } from './cli-context';
 import { seedDemoContacts } from './demo/contacts.demo';
 import { seedDemoEmployers } from './demo/employers.demo';
+import { seedDemoSlots } from './demo/slots.demo';
 
 export const DEMO_DOMAIN = 'demo.praktiknav.se';
 export const DEMO_PASSWORD = 'Praktiknav-demo-2026';
@@ -68,6 +69,7 @@ export interface DemoContext {
 export const DEMO_STEPS: { name: string; run: (ctx: DemoContext) => Promise<string | void> }[] = [
   { name: 'employers', run: (ctx) => seedDemoEmployers(ctx) },
   { name: 'contacts', run: (ctx) => seedDemoContacts(ctx) },
+  { name: 'slots', run: (ctx) => seedDemoSlots(ctx) },
 ];
 
 export async function seedDemo(db: DataSource): Promise<DemoContext> {

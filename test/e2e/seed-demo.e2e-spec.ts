@@ -48,6 +48,24 @@ describe('npm run seed:demo', () => {
     );
     expect(Number(blocked[0].n)).toBe(1);
 
+    const statuses = await t.db.query('SELECT DISTINCT status FROM internship_slot');
+    expect(statuses.map((r: { status: string }) => r.status).sort()).toEqual([
+      'awaiting_confirmation',
+      'closed',
+      'draft',
+      'full',
+      'open',
+      'paused',
+    ]);
+    const sectors = await t.db.query(
+      'SELECT DISTINCT e.sector FROM internship_slot s JOIN employer e ON e.id = s.employer_id',
+    );
+    expect(sectors.map((r: { sector: string }) => r.sector).sort()).toEqual([
+      'municipal_company',
+      'municipal_department',
+      'private',
+    ]);
+
     for (const u of DEMO_USERS) {
       await t
         .http()

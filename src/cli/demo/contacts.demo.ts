@@ -88,16 +88,14 @@ export async function seedDemoContacts(ctx: DemoContext): Promise<string> {
   }
   const blocked = employers[46];
   if (blocked) {
-    await m
-      .getRepository(Employer)
-      .update(
-        { id: blocked.id },
-        {
-          status: 'do_not_contact',
-          doNotContactReason: 'Har bett att inte bli kontaktade under omorganisationen',
-          doNotContactUntil: new Date(now + 120 * DAY),
-        },
-      );
+    await m.getRepository(Employer).update(
+      { id: blocked.id },
+      {
+        status: 'do_not_contact',
+        doNotContactReason: 'Har bett att inte bli kontaktade under omorganisationen',
+        doNotContactUntil: new Date(now + 120 * DAY),
+      },
+    );
   }
   return `${events} contacts across ${actors.length} organisations, ${claims} active claims, 1 employer under do-not-contact (${blocked?.name ?? '–'})`;
 }
