@@ -50,12 +50,10 @@ export class ActionTokensService {
     if (!/^[A-Za-z0-9_-]{20,100}$/.test(token)) {
       return { ok: false, reason: 'unknown' };
     }
-    const row = await m
-      .getRepository(ActionToken)
-      .findOne({
-        where: { tokenHash: hash(token), purpose },
-        ...(lock ? { lock: { mode: 'pessimistic_write' as const } } : {}),
-      });
+    const row = await m.getRepository(ActionToken).findOne({
+      where: { tokenHash: hash(token), purpose },
+      ...(lock ? { lock: { mode: 'pessimistic_write' as const } } : {}),
+    });
     if (!row) {
       return { ok: false, reason: 'unknown' };
     }

@@ -4,6 +4,7 @@ import type { AppConfig } from '../config/app-config';
 import { EmployersModule } from '../employers/employers.module';
 import { ContactClaim, ContactEvent, ContactRefusal } from './contact-event.entity';
 import { ContactsController } from './contacts.controller';
+import { ContactsPageController } from './contacts.page.controller';
 import { ContactsProcessor } from './contacts.processor';
 import { ContactsService } from './contacts.service';
 
@@ -16,7 +17,7 @@ export class ContactsModule {
         TypeOrmModule.forFeature([ContactEvent, ContactClaim, ContactRefusal]),
         EmployersModule,
       ],
-      controllers: [ContactsController],
+      controllers: [ContactsController, ContactsPageController],
       // Queue processors only where this process runs workers (APP_ROLE worker or all).
       providers: [ContactsService, ...(config.role !== 'api' ? [ContactsProcessor] : [])],
       exports: [ContactsService],

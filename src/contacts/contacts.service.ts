@@ -387,7 +387,7 @@ export class ContactsService implements OnModuleInit {
       .toJSDate();
     const rows = await this.db.getRepository(ContactEvent).find({
       where: {
-        ...(scope === 'me' ? { userId: p.userId } : { organisationId: p.organisationId }),
+        ...(scope === 'organisation' ? { organisationId: p.organisationId } : { userId: p.userId }),
         nextStepAt: LessThanOrEqual(endOfWeek),
         nextStepDoneAt: IsNull(),
       },
@@ -396,10 +396,14 @@ export class ContactsService implements OnModuleInit {
       take: 200,
     });
     const names = await this.employerNames(rows.map((r) => r.employerId));
+    // Overdue means before today in Stockholm: a step due today is not late yet.
+    const startOfToday = DateTime.fromJSDate(now, { zone: 'Europe/Stockholm' })
+      .startOf('day')
+      .toJSDate();
     return rows.map((r) => ({
       event: r,
       employerName: names.get(r.employerId) ?? '',
-      overdue: r.nextStepAt! < now,
+      overdue: r.nextStepAt! < startOfToday,
     }));
   }
 

@@ -150,13 +150,24 @@ export class EmployerNotDuplicate {
   createdAt: Date;
 }
 
-/** Every word of an employer's name and unit, for index-driven prefix search ("bygg" → Byggmästarna). */
+/**
+ * Every word of an employer's name and unit, for index-driven prefix search ("bygg" →
+ * Byggmästarna). The sort name and archived flag ride along so a plain name search is answered
+ * from this index alone, already in name order, without touching the employer rows.
+ */
 @Entity('employer_search_token')
-@Index('ix_employer_search_token_token', ['token', 'employerId'])
+@Index('ix_employer_search_token_sorted', ['token', 'archived', 'sortName', 'employerId'])
 export class EmployerSearchToken {
   @Column({ type: 'char', length: 36, primary: true })
   employerId: string;
 
   @Column({ type: 'varchar', length: 64, primary: true })
   token: string;
+
+  /** The employer's normalized_name (the list's default sort). */
+  @Column({ type: 'varchar', length: 200, default: '' })
+  sortName: string;
+
+  @Column({ type: 'boolean', default: false })
+  archived: boolean;
 }

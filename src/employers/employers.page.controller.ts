@@ -1,5 +1,7 @@
 import { Body, Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
+import { ListSlotsQuery, SlotResponse } from '../slots/dto/slot.dto';
+import { SlotsService } from '../slots/slots.service';
 import { ApiExcludeController } from '@nestjs/swagger';
 import busboy from 'busboy';
 import { plainToInstance } from 'class-transformer';
@@ -9,16 +11,23 @@ import type { Readable } from 'node:stream';
 import { QueryFailedError } from 'typeorm';
 import { Roles } from '../auth/access.decorators';
 import { Clock } from '../common/clock';
+import { CONTACT_PURPOSES, ContactPurpose } from '../contacts/contact-policy';
+import { ContactsService } from '../contacts/contacts.service';
+import { TimelineQuery } from '../contacts/dto/contact.dto';
 import { DomainError, FieldError } from '../common/domain-error';
 import { IdParam } from '../common/id-param';
 import { normalizeOrgNumber } from '../common/identity-numbers';
 import { Principal } from '../common/request-context';
 import { flattenValidationErrors } from '../common/validation';
+import { ListOrganisationsQuery } from '../organisations/dto/organisation.dto';
 import { ListUsersQuery } from '../organisations/dto/user.dto';
+import { OrganisationsService } from '../organisations/organisations.service';
 import { UsersService } from '../organisations/users.service';
+import { SettingsService } from '../settings/settings.service';
 import { safeNext, validateForm } from '../web/form';
 import { isLocale, Locale, messages, translate } from '../web/i18n';
 import { pager } from '../web/pager';
+import { ContactPerson } from './contact-person.entity';
 import { CsvImportError } from './csv-import';
 import { CreateContactPersonDto } from './dto/contact-person.dto';
 import {
@@ -200,6 +209,23 @@ function changedFields(dto: UpdateEmployerDto, e: Employer): UpdateEmployerDto {
   }
   return out as UpdateEmployerDto;
 }
+
+/** A contact form (on the employer page) sent back with its errors. */
+export interface ContactFormState {
+  form: 'claim' | 'log';
+  values: Record<string, unknown>;
+  errors: FieldError[];
+}
+
+/** Notices of the contact section, after a contact form was sent (`?claimed=1`…). */
+const CONTACT_FLASHES = [
+  'claimed',
+  'claimRefused',
+  'released',
+  'releaseFailed',
+  'logged',
+  'breach',
+] as const;
 
 const canEdit = (p: Principal) => p.roles.includes('recruiter') || p.roles.includes('admin');
 const percent = (score: number) => Math.round(score * 100);
@@ -706,17 +732,38 @@ export class EmployersPageController {
     );
   }
 
-  private async renderDetail(
+  /**
+   * The employer page. Public for the contact pages (ContactsPageController), which show it
+   * again with a contact form's errors.
+   */
+  async renderDetail(
     req: Request,
     res: Response,
     id: string,
-    extra: { flash?: string | null; cpValues?: object; cpErrors?: FieldError[] },
+    extra: {
+      flash?: string | null;
+      cpValues?: object;
+      cpErrors?: FieldError[];
+      contactForm?: ContactFormState;
+    },
     status = 200,
   ) {
     const { employer, contactPersons } = await this.employers.get(id);
     const view = EmployerResponse.of(employer, { full: true });
     const candidates = await this.candidatesFor(employer);
-    res.status(status).render('employers/detail', {
+    const contact = await this.contactSection(
+      req,
+      res,
+      employer,
+      contactPersons,
+      extra.contactForm,
+    );
+    // Slots belong to SlotsModule, which imports this module: resolved from the application.
+    const slots = await this.moduleRef
+      .get(SlotsService, { strict: false })
+      .list(Object.assign(new ListSlotsQuery(), { employerId: employer.id, limit: 50, page: 1 }));
+    res.status(contact.filterInvalid && status === 200 ? 400 : status).render('employers/detail', {
+      slots: slots.items.map((sl) => SlotResponse.of(sl)),
       title: 'employers.detail.title',
       section: 'employers',
       employer: view,
@@ -734,7 +781,158 @@ export class EmployersPageController {
       cpErrors: fieldErrors(res, 'employers.cpError', extra.cpErrors ?? []),
       cpOpen: !!extra.cpErrors?.length,
       returnTo: `/employers/${employer.id}`,
+      contact,
     });
+  }
+
+  // Contacts belong to ContactsModule, which imports this module (not the other way round):
+  // resolve its services from the application, like UsersService below.
+  private contactsService(): ContactsService {
+    return this.moduleRef.get(ContactsService, { strict: false });
+  }
+
+  /**
+   * The contact section of the employer page: may I contact now (for the chosen purpose), my
+   * organisation's claim, the claim and log forms, and the shared contact history.
+   */
+  private async contactSection(
+    req: Request,
+    res: Response,
+    employer: Employer,
+    persons: ContactPerson[],
+    form?: ContactFormState,
+  ) {
+    const p = req.principal!;
+    const raw: Record<string, unknown> = req.method === 'GET' ? req.query : {};
+    const isPurpose = (v: unknown): v is ContactPurpose =>
+      typeof v === 'string' && (CONTACT_PURPOSES as readonly string[]).includes(v);
+    const asked = raw.purpose ?? form?.values.purpose;
+    const purpose: ContactPurpose = isPurpose(asked) ? asked : 'internship';
+    const contacts = this.contactsService();
+    const [perm, maxClaimDays] = await Promise.all([
+      contacts.permission(employer.id, p, purpose),
+      this.moduleRef.get(SettingsService, { strict: false }).get('contact.maxClaimDays'),
+    ]);
+    const { decision, ownClaim } = perm;
+    const refused = decision.decision === 'refused';
+    const banner = ownClaim
+      ? { tone: 'ok', role: 'status', kind: 'ownClaim', text: null }
+      : refused
+        ? {
+            tone: decision.reason === 'DO_NOT_CONTACT' ? 'error' : 'warning',
+            role: 'alert',
+            kind: 'refused',
+            text: contacts.describe(decision, localeOf(res)),
+          }
+        : {
+            tone: 'ok',
+            role: 'status',
+            kind: 'allowed',
+            text: decision.exemption ? contacts.describe(decision, localeOf(res)) : null,
+          };
+
+    // The shared history, newest first, with its own filters (the `purpose` above is the banner's).
+    const { q, errors: filterErrors } = await parseQuery(TimelineQuery, {
+      organisationId: raw.historyOrganisationId,
+      purpose: raw.historyPurpose,
+      channel: raw.historyChannel,
+      page: raw.page,
+      limit: raw.limit ?? 20,
+    });
+    const page = filterErrors.length
+      ? { items: [], page: 1, limit: 20, total: 0 }
+      : await contacts.timeline(employer.id, q);
+    const organisations = await this.moduleRef
+      .get(OrganisationsService, { strict: false })
+      .list(await query(ListOrganisationsQuery, { limit: 100 }));
+    const personNames = new Map(persons.map((c) => [c.id, c.name]));
+    const here = `/employers/${employer.id}`;
+    const links = pager(
+      req.method === 'GET' ? req : ({ path: here, query: {} } as unknown as Request),
+      page,
+    );
+    const anchored = (url: string | null) => (url ? `${url}#contact-history` : null);
+
+    const flashKey = CONTACT_FLASHES.find((k) => raw[k] !== undefined);
+    const breach = typeof raw.breach === 'string' ? raw.breach : null;
+    const own = ownClaim
+      ? {
+          id: ownClaim.id,
+          purpose: ownClaim.purpose,
+          validUntil: ownClaim.validUntil,
+          createdAt: ownClaim.createdAt,
+          userName: ownClaim.user?.name ?? '',
+        }
+      : null;
+    const defaultDays = Math.min(7, maxClaimDays);
+    const formErrors = (kind: ContactFormState['form']) =>
+      form?.form === kind ? fieldErrors(res, 'contacts.error', form.errors) : {};
+    return {
+      purpose,
+      purposes: CONTACT_PURPOSES,
+      channels: CONTACT_CHANNELS,
+      banner,
+      refused,
+      ownerName: employer.owner?.name ?? null,
+      ownClaim: own,
+      canClaim: !refused && !own,
+      maxClaimDays,
+      claimValues: form?.form === 'claim' ? form.values : { purpose, days: String(defaultDays) },
+      claimErrors: formErrors('claim'),
+      logValues:
+        form?.form === 'log'
+          ? form.values
+          : { purpose, channel: employer.preferredChannel ?? 'phone' },
+      logErrors: formErrors('log'),
+      logOpen: form?.form === 'log',
+      flash: flashKey
+        ? {
+            key: `contacts.flash.${flashKey}`,
+            tone: flashKey === 'breach' || flashKey === 'claimRefused' ? 'warning' : 'ok',
+            // The reason comes from the URL: only a known one is named.
+            reason:
+              flashKey !== 'breach'
+                ? null
+                : `contacts.breach.${breach}` in messages('sv')
+                  ? `contacts.breach.${breach}`
+                  : 'contacts.breach.unknown',
+          }
+        : null,
+      filters: {
+        organisationId: q.organisationId ?? raw.historyOrganisationId ?? '',
+        purpose: q.purpose ?? raw.historyPurpose ?? '',
+        channel: q.channel ?? raw.historyChannel ?? '',
+      },
+      filtered: ['historyOrganisationId', 'historyPurpose', 'historyChannel'].some(
+        (k) => raw[k] !== undefined && raw[k] !== '',
+      ),
+      filterErrors: fieldErrors(res, 'contacts.error', filterErrors),
+      filterInvalid: filterErrors.length > 0,
+      organisations: organisations.items.map((o) => ({ id: o.id, name: o.name })),
+      timeline: page.items.map((e) => ({
+        id: e.id,
+        occurredAt: e.occurredAt,
+        userName: e.user?.name ?? null,
+        automated: e.userId === null,
+        organisationName: e.organisation?.name ?? '',
+        channel: e.channel,
+        purpose: e.purpose,
+        contactPersonName: e.contactPersonId ? (personNames.get(e.contactPersonId) ?? null) : null,
+        outcome: e.outcome,
+        note: e.note,
+        nextStepAt: e.nextStepAt,
+        nextStepDone: !!e.nextStepDoneAt,
+        policyBreach: e.policyBreach,
+        breachReason: e.breachReason,
+      })),
+      total: page.total,
+      // One page needs no pager (the count above says how many).
+      pager:
+        links.pages > 1 || page.page > 1
+          ? { ...links, prev: anchored(links.prev), next: anchored(links.next) }
+          : null,
+      clearUrl: `${here}?purpose=${purpose}#contact-history`,
+    };
   }
 
   private async renderForm(

@@ -1,6 +1,6 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager, SelectQueryBuilder } from 'typeorm';
+import { DataSource, EntityManager, In, SelectQueryBuilder } from 'typeorm';
 import { AuditService, escapeLike } from '../audit/audit.service';
 import { DomainError } from '../common/domain-error';
 import { normalizeOrgNumber } from '../common/identity-numbers';
@@ -12,6 +12,7 @@ import { CreateContactPersonDto, UpdateContactPersonDto } from './dto/contact-pe
 import { CreateEmployerDto, ListEmployersQuery, UpdateEmployerDto } from './dto/employer.dto';
 import { ExportRow } from './csv-export';
 import { normalizeEmployerName, normalizeUnitName } from './duplicates';
+import { setSearchArchived } from './name-index';
 import { DuplicateCandidate, EmployerDuplicatesService } from './employer-duplicates.service';
 import { Employer } from './employer.entity';
 
@@ -22,6 +23,16 @@ const SORT_COLUMNS: Record<string, string> = {
   createdAt: 'e.created_at',
   updatedAt: 'e.updated_at',
 };
+
+/**
+ * The words of a search, as prefixes of indexed words. A genitive "s" is dropped ("Eslövs" finds
+ * "Eslövs kommun", whose name is indexed as "eslov kommun"); the prefix still matches "eslovs…".
+ */
+function searchWords(q: string): string[] {
+  return [...new Set(normalizeEmployerName(q).split(' ').filter(Boolean))].map((w) =>
+    (w.length >= 5 && w.endsWith('s') ? w.slice(0, -1) : w).slice(0, 64),
+  );
+}
 
 /** The shared employer register: create with duplicate check, read (tombstones resolve), update, list. */
 @Injectable()
@@ -316,6 +327,7 @@ export class EmployersService {
       }
       e.archivedAt = archived ? (e.archivedAt ?? at) : null;
       await m.getRepository(Employer).save(e);
+      await setSearchArchived(m, id, archived);
       await this.audit.record(
         {
           action: archived ? 'employer.archive' : 'employer.unarchive',
@@ -332,6 +344,10 @@ export class EmployersService {
     q: ListEmployersQuery,
     principal: Principal,
   ): Promise<Page<Employer> & { totalCapped: boolean }> {
+    const fast = await this.nameSearch(q);
+    if (fast) {
+      return fast;
+    }
     const filtered = this.listQuery(q, principal);
     const desc = q.sort.startsWith('-');
     const [total, items] = await Promise.all([
@@ -346,6 +362,65 @@ export class EmployersService {
         .limit(q.limit)
         .getMany(),
     ]);
+    return { ...pageOf(items, Math.min(total, COUNT_CAP), q), totalCapped: total > COUNT_CAP };
+  }
+
+  /**
+   * A plain name search (words only, sorted by name, no other filters) is answered from the
+   * search-word index alone, already in name order; only the page's employers are then read.
+   * Everything else goes through the general query below.
+   */
+  private async nameSearch(
+    q: ListEmployersQuery,
+  ): Promise<(Page<Employer> & { totalCapped: boolean }) | null> {
+    const plain =
+      !q.sector &&
+      !q.segment &&
+      !q.municipality &&
+      !q.status &&
+      !q.owner &&
+      (q.sort === 'name' || q.sort === '-name');
+    if (!plain || !q.q || /^[\d\s-]{4,}$/.test(q.q)) {
+      return null;
+    }
+    const words = searchWords(q.q)
+      .map((w) => `${escapeLike(w)}%`)
+      .sort((a, b) => b.length - a.length)
+      .slice(0, 5);
+    if (words.length === 0) {
+      return null;
+    }
+    const archived = q.includeArchived ? '' : 'AND st.archived = 0';
+    const others = words
+      .slice(1)
+      .map(
+        () =>
+          'AND EXISTS (SELECT 1 FROM employer_search_token x WHERE x.employer_id = st.employer_id AND x.token LIKE ?)',
+      )
+      .join(' ');
+    const where = `FROM employer_search_token st WHERE st.token LIKE ? ${archived} ${others}`;
+    const dir = q.sort === '-name' ? 'DESC' : 'ASC';
+    const [rows, counted] = (await Promise.all([
+      this.db.query(
+        `SELECT st.employer_id AS id, MIN(st.sort_name) AS s ${where} GROUP BY st.employer_id ORDER BY s ${dir}, id ${dir} LIMIT ? OFFSET ?`,
+        [...words, q.limit, (q.page - 1) * q.limit],
+      ),
+      this.db.query(
+        `SELECT COUNT(*) AS n FROM (SELECT DISTINCT st.employer_id ${where} LIMIT ${COUNT_CAP + 1}) c`,
+        words,
+      ),
+    ])) as [{ id: string }[], { n: string }[]];
+    const ids = rows.map((r) => r.id);
+    const found = ids.length
+      ? await this.db
+          .getRepository(Employer)
+          .find({ where: { id: In(ids) }, relations: { owner: true } })
+      : [];
+    const byId = new Map(found.map((e) => [e.id, e]));
+    const items = ids
+      .map((id) => byId.get(id))
+      .filter((e): e is Employer => !!e && !e.mergedIntoId);
+    const total = Number(counted[0].n);
     return { ...pageOf(items, Math.min(total, COUNT_CAP), q), totalCapped: total > COUNT_CAP };
   }
 
@@ -412,10 +487,7 @@ export class EmployersService {
       } else {
         // Every word must start a word of the name or unit. EXISTS lets MariaDB either walk the name
         // index in sort order probing the tokens (common words) or materialise the matches (rare ones).
-        const tokens = [...new Set(normalizeEmployerName(q.q).split(' ').filter(Boolean))].slice(
-          0,
-          5,
-        );
+        const tokens = searchWords(q.q).slice(0, 5);
         tokens.forEach((t, i) =>
           qb.andWhere(
             `EXISTS (SELECT 1 FROM employer_search_token st${i} WHERE st${i}.employer_id = e.id AND st${i}.token LIKE :t${i})`,

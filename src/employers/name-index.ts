@@ -14,7 +14,9 @@ export function searchTokens(normalizedName: string, normalizedUnitName: string)
   ];
 }
 
-type Indexable = Pick<Employer, 'id' | 'normalizedName' | 'normalizedUnitName'>;
+type Indexable = Pick<Employer, 'id' | 'normalizedName' | 'normalizedUnitName'> & {
+  archivedAt?: Date | null;
+};
 
 /**
  * (Re)writes the duplicate-blocking keys and the search words of employers, in the caller's
@@ -40,6 +42,8 @@ export async function writeNameIndex(
     searchTokens(e.normalizedName, e.normalizedUnitName).map((token) => ({
       employerId: e.id,
       token,
+      sortName: e.normalizedName,
+      archived: !!e.archivedAt,
     })),
   );
   for (let i = 0; i < keys.length; i += 5000) {
@@ -66,4 +70,13 @@ export async function writeNameIndex(
 export async function dropNameIndex(m: EntityManager, employerId: string): Promise<void> {
   await m.getRepository(EmployerNameKey).delete({ employerId });
   await m.getRepository(EmployerSearchToken).delete({ employerId });
+}
+
+/** Keeps the search index's archived flag in step with the employer. */
+export async function setSearchArchived(
+  m: EntityManager,
+  employerId: string,
+  archived: boolean,
+): Promise<void> {
+  await m.getRepository(EmployerSearchToken).update({ employerId }, { archived });
 }

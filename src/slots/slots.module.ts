@@ -6,12 +6,13 @@ import { EmployersModule } from '../employers/employers.module';
 import { InternshipSlot } from './internship-slot.entity';
 import { SlotConfirmationService } from './slot-confirmation.service';
 import { SlotsController } from './slots.controller';
+import { SlotsPageController } from './slots.page.controller';
 import { SlotsService } from './slots.service';
 import { SupervisorPageController } from './supervisor.page.controller';
 
 @Module({
   imports: [TypeOrmModule.forFeature([InternshipSlot, ActionToken]), EmployersModule],
-  controllers: [SlotsController, SupervisorPageController],
+  controllers: [SlotsController, SlotsPageController, SupervisorPageController],
   providers: [SlotsService, SlotConfirmationService, ActionTokensService],
   exports: [SlotsService, SlotConfirmationService, ActionTokensService],
 })

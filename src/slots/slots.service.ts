@@ -1,7 +1,7 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { AuditService } from '../audit/audit.service';
+import { AuditService, escapeLike } from '../audit/audit.service';
 import { Clock } from '../common/clock';
 import { DomainError, FieldError } from '../common/domain-error';
 import { Page, pageOf } from '../common/pagination';
@@ -213,7 +213,7 @@ export class SlotsService implements OnModuleInit {
       .innerJoinAndSelect('s.employer', 'e')
       .innerJoinAndSelect('s.supervisor', 'sup');
     if (q.occupationField) {
-      qb.andWhere('s.occupation_field = :of', { of: q.occupationField });
+      qb.andWhere('s.occupation_field LIKE :of', { of: `${escapeLike(q.occupationField)}%` });
     }
     if (q.ssyk) {
       qb.andWhere('s.ssyk LIKE :ssyk', { ssyk: `${q.ssyk}%` });

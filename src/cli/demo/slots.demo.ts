@@ -76,22 +76,18 @@ export async function seedDemoSlots(ctx: DemoContext): Promise<string> {
   const owners = [users['rekryterare.af'], users['rekryterare.ame']];
   await m.getRepository(InternshipSlot).delete({ ownerUserId: In(owners.map((u) => u.id)) });
   const employers = [
-    ...(await m
-      .getRepository(Employer)
-      .find({
-        where: { sector: 'municipal_department', unitName: Not(IsNull()), mergedIntoId: IsNull() },
-        take: 24,
-      })),
+    ...(await m.getRepository(Employer).find({
+      where: { sector: 'municipal_department', unitName: Not(IsNull()), mergedIntoId: IsNull() },
+      take: 24,
+    })),
     ...(await m
       .getRepository(Employer)
       .find({ where: { sector: 'municipal_company', mergedIntoId: IsNull() }, take: 4 })),
-    ...(await m
-      .getRepository(Employer)
-      .find({
-        where: { sector: 'private', mergedIntoId: IsNull() },
-        order: { normalizedName: 'ASC' },
-        take: 10,
-      })),
+    ...(await m.getRepository(Employer).find({
+      where: { sector: 'private', mergedIntoId: IsNull() },
+      order: { normalizedName: 'ASC' },
+      take: 10,
+    })),
   ];
   const today = new Date();
   let count = 0;
@@ -101,21 +97,17 @@ export async function seedDemoSlots(ctx: DemoContext): Promise<string> {
       .getRepository(ContactPerson)
       .findOne({ where: { employerId: e.id }, order: { isPrimary: 'DESC' } });
     if (!supervisor) {
-      supervisor = await m
-        .getRepository(ContactPerson)
-        .save(
-          m
-            .getRepository(ContactPerson)
-            .create({
-              employerId: e.id,
-              name: `Handledare ${i + 1}`,
-              title: 'Handledare',
-              email: `handledare${i + 1}@exempel.se`,
-              phone: null,
-              isPrimary: true,
-              emailOptOut: false,
-            }),
-        );
+      supervisor = await m.getRepository(ContactPerson).save(
+        m.getRepository(ContactPerson).create({
+          employerId: e.id,
+          name: `Handledare ${i + 1}`,
+          title: 'Handledare',
+          email: `handledare${i + 1}@exempel.se`,
+          phone: null,
+          isPrimary: true,
+          emailOptOut: false,
+        }),
+      );
     }
     // Every other supervisor has had handledarutbildning.
     const trainedAt =
