@@ -64,7 +64,7 @@ async function main() {
   await db.initialize();
   if (REUSE) {
     await db.query(
-      `DELETE FROM employer WHERE id IN (SELECT employer_id FROM employer_import_row WHERE status = 'created')`,
+      `DELETE e FROM employer e JOIN employer_import_row r ON r.employer_id = e.id WHERE r.status = 'created'`,
     );
     await db.query('DELETE FROM employer_import_row');
     await db.query(

@@ -160,7 +160,7 @@ export class ContactsService implements OnModuleInit {
     if (days > maxDays) {
       throw DomainError.invalid([{ field: 'days', message: `days must be at most ${maxDays}` }]);
     }
-    return this.db.transaction(async (m) => {
+    const result = await this.db.transaction(async (m) => {
       const now = this.clock.now();
       const employer = await this.employers.findForContact(m, employerId, true);
       const { decision, claims } = await this.decide(
@@ -182,15 +182,6 @@ export class ContactsService implements OnModuleInit {
           holderOrganisationId: decision.holder?.organisationId ?? null,
           createdAt: now,
         });
-        await this.audit.record(
-          {
-            action: 'contact.claim_refused',
-            entity: 'employer',
-            entityId: employerId,
-            detail: { reason: decision.reason, holder: decision.holder?.organisationName },
-          },
-          m,
-        );
         return { granted: false, decision, claim: null, employer, now };
       }
       if (own) {
@@ -225,6 +216,20 @@ export class ContactsService implements OnModuleInit {
       );
       return { granted: true, decision, claim, employer, now };
     });
+    if (!result.granted && result.decision.decision === 'refused') {
+      // Audited after the commit: a refusal changes nothing, and the employer row stays locked
+      // no longer than the decision needs (50 organisations may be queueing on it).
+      await this.audit.record({
+        action: 'contact.claim_refused',
+        entity: 'employer',
+        entityId: employerId,
+        detail: {
+          reason: result.decision.reason,
+          holder: result.decision.holder?.organisationName,
+        },
+      });
+    }
+    return result;
   }
 
   async releaseClaim(claimId: string, p: Principal): Promise<ContactClaim> {
