@@ -20,8 +20,10 @@ import { SettingsModule } from './settings/settings.module';
 import { SlotsModule } from './slots/slots.module';
 import { HealthModule } from './health/health.module';
 import { loggerParams } from './logging/logger.options';
+import { MailModule } from './mail/mail.module';
 import { OrganisationsModule } from './organisations/organisations.module';
 import { QueueModule } from './queue/queue.module';
+import { RemindersModule } from './reminders/reminders.module';
 import { WebModule } from './web/web.module';
 
 export interface AppModuleOptions {
@@ -32,6 +34,8 @@ export interface AppModuleOptions {
 @Module({})
 export class AppModule {
   static forRoot(config: AppConfig, options: AppModuleOptions = {}): DynamicModule {
+    // One instance, imported here and by MailModule (Nest tells dynamic modules apart by reference).
+    const contacts = ContactsModule.forRoot(config);
     return {
       module: AppModule,
       imports: [
@@ -62,8 +66,10 @@ export class AppModule {
         AuthModule,
         EmployersModule,
         SettingsModule,
-        ContactsModule.forRoot(config),
-        SlotsModule,
+        contacts,
+        MailModule.forRoot(config, { contacts }),
+        RemindersModule.forRoot(config),
+        SlotsModule.forRoot(config),
         HealthModule,
         WebModule,
       ],

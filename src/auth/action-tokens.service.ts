@@ -35,6 +35,8 @@ export class ActionTokensService {
       expiresAt: new Date(this.clock.now().getTime() + ttlDays * 86_400_000),
       usedAt: null,
       recipientId,
+      // From the injected clock, like every other time here (tests move it).
+      createdAt: this.clock.now(),
     });
     await m.getRepository(ActionToken).save(row);
     return { token, row };

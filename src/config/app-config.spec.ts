@@ -92,4 +92,98 @@ describe('loadConfig', () => {
       /must name a database/,
     );
   });
+  describe('mail and reminders', () => {
+    it('has working defaults for the mail pipeline', () => {
+      const c = loadConfig({});
+      expect(c.mail).toEqual({
+        smtpUrl: 'smtp://127.0.0.1:1025',
+        from: 'Praktiknav <no-reply@praktiknav.localhost>',
+        sendWindow: { startHour: 8, endHour: 17 },
+        digestWindowHours: 24,
+        maxAttempts: 6,
+        sendingTimeoutSeconds: 120,
+        poolSize: 5,
+        concurrency: 10,
+        retryBaseSeconds: 30,
+        retryMaxSeconds: 3600,
+        sweepSeconds: 15,
+        staleSeconds: 60,
+        jobLockSeconds: 30,
+        readyRequiresSmtp: false,
+      });
+      expect(c.reminders).toEqual({ dailyHour: 7, scanSeconds: 900 });
+    });
+
+    it('reads every mail setting from the environment', () => {
+      const c = loadConfig({
+        MAIL_SEND_WINDOW_START: '7',
+        MAIL_SEND_WINDOW_END: '18',
+        MAIL_DIGEST_WINDOW_HOURS: '0',
+        MAIL_MAX_ATTEMPTS: '3',
+        MAIL_SENDING_TIMEOUT_SECONDS: '5',
+        MAIL_POOL_SIZE: '2',
+        MAIL_CONCURRENCY: '20',
+        MAIL_RETRY_BASE_SECONDS: '1',
+        MAIL_RETRY_MAX_SECONDS: '4',
+        MAIL_SWEEP_SECONDS: '2',
+        MAIL_STALE_SECONDS: '3',
+        MAIL_JOB_LOCK_SECONDS: '5',
+        MAIL_READY_REQUIRES_SMTP: 'true',
+        REMINDERS_DAILY_HOUR: '6',
+        REMINDERS_SCAN_SECONDS: '60',
+        MAIL_FROM: 'Eslövs kommun <praktik@eslov.se>',
+      });
+      expect(c.mail).toMatchObject({
+        sendWindow: { startHour: 7, endHour: 18 },
+        digestWindowHours: 0,
+        maxAttempts: 3,
+        sendingTimeoutSeconds: 5,
+        poolSize: 2,
+        concurrency: 20,
+        retryBaseSeconds: 1,
+        retryMaxSeconds: 4,
+        sweepSeconds: 2,
+        staleSeconds: 3,
+        jobLockSeconds: 5,
+        readyRequiresSmtp: true,
+        from: 'Eslövs kommun <praktik@eslov.se>',
+      });
+      expect(c.reminders).toEqual({ dailyHour: 6, scanSeconds: 60 });
+    });
+
+    it('rejects out-of-range or inconsistent mail settings, naming each variable', () => {
+      let problems: string[] = [];
+      try {
+        loadConfig({
+          MAIL_SEND_WINDOW_START: '18',
+          MAIL_SEND_WINDOW_END: '8',
+          MAIL_MAX_ATTEMPTS: '0',
+          MAIL_POOL_SIZE: 'many',
+          MAIL_SENDING_TIMEOUT_SECONDS: '-1',
+          MAIL_RETRY_BASE_SECONDS: '60',
+          MAIL_RETRY_MAX_SECONDS: '10',
+          MAIL_READY_REQUIRES_SMTP: 'maybe',
+          MAIL_DIGEST_WINDOW_HOURS: '1000',
+          REMINDERS_DAILY_HOUR: '24',
+          MAIL_FROM: 'not an address',
+        });
+      } catch (e) {
+        problems = (e as ConfigError).problems;
+      }
+      expect(problems.map((p) => p.split(' ')[0])).toEqual(
+        expect.arrayContaining([
+          'MAIL_SEND_WINDOW_START',
+          'MAIL_MAX_ATTEMPTS',
+          'MAIL_POOL_SIZE',
+          'MAIL_SENDING_TIMEOUT_SECONDS',
+          'MAIL_RETRY_MAX_SECONDS',
+          'MAIL_READY_REQUIRES_SMTP',
+          'MAIL_DIGEST_WINDOW_HOURS',
+          'REMINDERS_DAILY_HOUR',
+          'MAIL_FROM',
+        ]),
+      );
+      expect(() => loadConfig({ MAIL_FROM: 'A <a@b.se>\r\nBcc: x@y.se' })).toThrow(/MAIL_FROM/);
+    });
+  });
 });

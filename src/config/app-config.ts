@@ -18,11 +18,41 @@ export interface AppConfig {
   database: { url: string; name: string; type: 'mariadb' | 'mysql'; poolSize: number };
   redis: { url: string };
   queuePrefix: string;
-  mail: { smtpUrl: string; from: string };
+  mail: MailConfig;
+  reminders: { dailyHour: number; scanSeconds: number };
   session: { idleMinutes: number; absoluteHours: number; secureCookie: boolean };
   login: { maxAttempts: number; windowSeconds: number };
   /** Which settings were generated because they were missing (shown as a warning at start). */
   generated: string[];
+}
+
+/** The email pipeline (src/mail); see README, "Mail". */
+export interface MailConfig {
+  smtpUrl: string;
+  from: string;
+  /** Employer mail goes out on Swedish business days in [startHour, endHour) Stockholm time. */
+  sendWindow: { startHour: number; endHour: number };
+  /** Due mails to one recipient within this many hours are merged into one digest (0 = never). */
+  digestWindowHours: number;
+  /** SMTP attempts (transient errors) before a row is marked failed. */
+  maxAttempts: number;
+  /** A row still `sending` after this long becomes needs_review (never re-sent by itself). */
+  sendingTimeoutSeconds: number;
+  /** Pooled SMTP connections per worker process. */
+  poolSize: number;
+  /** Mail jobs handled at once per worker process. */
+  concurrency: number;
+  /** Backoff after a transient SMTP error: base * 2^(attempt-1), capped. */
+  retryBaseSeconds: number;
+  retryMaxSeconds: number;
+  /** How often the sweeper (relay safety net) runs. */
+  sweepSeconds: number;
+  /** A due row still pending/queued this long after not_before is put on the queue again. */
+  staleSeconds: number;
+  /** Bull lock of a mail job: a killed worker's job is redelivered after this. */
+  jobLockSeconds: number;
+  /** Whether an unreachable SMTP server fails /health/ready (else it is only reported). */
+  readyRequiresSmtp: boolean;
 }
 
 export class ConfigError extends Error {
@@ -125,6 +155,51 @@ export function loadConfig(
   if (/[\r\n]/.test(mailFrom)) {
     problems.push('MAIL_FROM must be a single line');
   }
+  const bool = (name: string, def: boolean): boolean => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') {
+      return def;
+    }
+    if (['true', '1', 'yes'].includes(raw.toLowerCase())) {
+      return true;
+    }
+    if (['false', '0', 'no'].includes(raw.toLowerCase())) {
+      return false;
+    }
+    problems.push(`${name} must be true or false (got "${raw}")`);
+    return def;
+  };
+  const windowStart = int('MAIL_SEND_WINDOW_START', 8, 0, 23);
+  const windowEnd = int('MAIL_SEND_WINDOW_END', 17, 1, 24);
+  if (windowStart >= windowEnd) {
+    problems.push(
+      `MAIL_SEND_WINDOW_START must be before MAIL_SEND_WINDOW_END (got ${windowStart}-${windowEnd})`,
+    );
+  }
+  const retryBase = int('MAIL_RETRY_BASE_SECONDS', 30, 1, 3600);
+  const retryMax = int('MAIL_RETRY_MAX_SECONDS', 3600, 1, 86400);
+  if (retryMax < retryBase) {
+    problems.push('MAIL_RETRY_MAX_SECONDS must be at least MAIL_RETRY_BASE_SECONDS');
+  }
+  const mail: MailConfig = {
+    smtpUrl: url('SMTP_URL', 'smtp://127.0.0.1:1025', ['smtp', 'smtps']),
+    from: mailFrom,
+    sendWindow: { startHour: windowStart, endHour: windowEnd },
+    digestWindowHours: int('MAIL_DIGEST_WINDOW_HOURS', 24, 0, 168),
+    maxAttempts: int('MAIL_MAX_ATTEMPTS', 6, 1, 100),
+    sendingTimeoutSeconds: int('MAIL_SENDING_TIMEOUT_SECONDS', 120, 1, 86400),
+    poolSize: int('MAIL_POOL_SIZE', 5, 1, 100),
+    concurrency: int('MAIL_CONCURRENCY', 10, 1, 200),
+    retryBaseSeconds: retryBase,
+    retryMaxSeconds: retryMax,
+    sweepSeconds: int('MAIL_SWEEP_SECONDS', 15, 1, 3600),
+    staleSeconds: int('MAIL_STALE_SECONDS', 60, 1, 86400),
+    jobLockSeconds: int('MAIL_JOB_LOCK_SECONDS', 30, 1, 600),
+    readyRequiresSmtp: bool('MAIL_READY_REQUIRES_SMTP', false),
+  };
+  if (!/^[^<>\r\n]*<?[^\s<>@]+@[^\s<>@]+>?$/.test(mailFrom.trim())) {
+    problems.push('MAIL_FROM must be an address, optionally with a name: Name <address@domain>');
+  }
   const queuePrefix = env.QUEUE_PREFIX || 'praktiknav';
   if (!/^[A-Za-z0-9_:.-]{1,64}$/.test(queuePrefix)) {
     problems.push('QUEUE_PREFIX may contain letters, digits and _ : . - only');
@@ -155,7 +230,11 @@ export function loadConfig(
     },
     redis: { url: url('REDIS_URL', 'redis://127.0.0.1:6379', ['redis', 'rediss']) },
     queuePrefix,
-    mail: { smtpUrl: url('SMTP_URL', 'smtp://127.0.0.1:1025', ['smtp', 'smtps']), from: mailFrom },
+    mail,
+    reminders: {
+      dailyHour: int('REMINDERS_DAILY_HOUR', 7, 0, 23),
+      scanSeconds: int('REMINDERS_SCAN_SECONDS', 900, 1, 86400),
+    },
     session: {
       idleMinutes: int('SESSION_IDLE_MINUTES', 60, 1, 24 * 60),
       absoluteHours: int('SESSION_ABSOLUTE_HOURS', 12, 1, 24 * 7),

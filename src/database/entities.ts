@@ -13,6 +13,7 @@ import {
   EmployerNotDuplicate,
   EmployerSearchToken,
 } from '../employers/employer.entity';
+import { MailOptOut, MailOutbox } from '../mail/mail-outbox.entity';
 import { Organisation } from '../organisations/organisation.entity';
 import { User } from '../organisations/user.entity';
 
@@ -34,4 +35,6 @@ export const ENTITIES = [
   ContactRefusal,
   InternshipSlot,
   ActionToken,
+  MailOutbox,
+  MailOptOut,
 ];

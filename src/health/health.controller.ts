@@ -8,6 +8,7 @@ import {
 } from '@nestjs/terminus';
 import { SessionService } from '../auth/session.service';
 import { Public } from '../auth/access.decorators';
+import { MailHealth } from '../mail/mail-health';
 
 @ApiTags('health')
 @Controller('health')
@@ -17,6 +18,7 @@ export class HealthController {
     private readonly db: TypeOrmHealthIndicator,
     private readonly indicator: HealthIndicatorService,
     private readonly sessions: SessionService,
+    private readonly mail: MailHealth,
   ) {}
 
   /** Liveness: the process answers. No dependencies are checked here on purpose. */
@@ -27,7 +29,11 @@ export class HealthController {
     return { status: 'ok' };
   }
 
-  /** Readiness: MySQL and Redis answer within a second each. */
+  /**
+   * Readiness: MySQL and Redis answer within a second each; the mail queue's job counts per
+   * state and the unsettled outbox; whether the SMTP server accepts a session (reported, and
+   * failing readiness only with MAIL_READY_REQUIRES_SMTP=true: mail waits safely in the outbox).
+   */
   @Get('ready')
   @Public()
   @HealthCheck()
@@ -51,6 +57,23 @@ export class HealthController {
         } catch (e) {
           return session.down({ message: e instanceof Error ? e.message : 'unreachable' });
         }
+      },
+      async () => {
+        const mailQueue = this.indicator.check('mailQueue');
+        try {
+          return mailQueue.up(await this.mail.queue());
+        } catch (e) {
+          return mailQueue.down({ message: e instanceof Error ? e.message : 'unavailable' });
+        }
+      },
+      async () => {
+        const smtp = this.indicator.check('smtp');
+        const { ok, message, required } = await this.mail.smtp();
+        if (ok) {
+          return smtp.up({ reachable: true });
+        }
+        const detail = { reachable: false, required, message: message ?? 'unreachable' };
+        return required ? smtp.down(detail) : smtp.up(detail);
       },
     ]);
   }

@@ -40,6 +40,16 @@ export class QueueModule {
           }),
         }),
         BullModule.registerQueue({ name: QueueName.System }),
+        // A killed worker's mail job comes back (stalled) after the lock expires; the row, not
+        // the job, decides whether anything is sent again.
+        BullModule.registerQueue({
+          name: QueueName.Mail,
+          settings: {
+            lockDuration: config.mail.jobLockSeconds * 1000,
+            stalledInterval: Math.min(30_000, config.mail.jobLockSeconds * 1000),
+            maxStalledCount: 5,
+          },
+        }),
       ],
       providers: runsWorkers ? [SystemProcessor, HeartbeatScheduler] : [],
       exports: [BullModule],

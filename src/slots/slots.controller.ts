@@ -12,12 +12,16 @@ import {
   SlotResponse,
   UpdateSlotDto,
 } from './dto/slot.dto';
+import { SlotMailService } from './slot-mail.service';
 import { SlotsService } from './slots.service';
 
 @ApiTags('slots')
 @Controller('api/v1/slots')
 export class SlotsController {
-  constructor(private readonly slots: SlotsService) {}
+  constructor(
+    private readonly slots: SlotsService,
+    private readonly slotMail: SlotMailService,
+  ) {}
 
   @Get('open-by-sector')
   @Roles('recruiter', 'coordinator', 'admin')
@@ -60,6 +64,20 @@ export class SlotsController {
     @Body() dto: UpdateSlotDto,
   ): Promise<SlotResponse> {
     return SlotResponse.of(await this.slots.update(id, dto));
+  }
+
+  @Post(':id/request-confirmation')
+  @Roles('recruiter', 'admin')
+  @HttpCode(200)
+  @ApiOkResponse({
+    type: SlotResponse,
+    description: 'The supervisor gets an email with a link to confirm, change or decline',
+  })
+  async requestConfirmation(
+    @Param('id', IdParam) id: string,
+    @Req() req: Request,
+  ): Promise<SlotResponse> {
+    return SlotResponse.of(await this.slotMail.requestConfirmation(id, req.principal!));
   }
 
   @Post(':id/status')

@@ -26,6 +26,7 @@ import {
 } from './dto/slot.dto';
 import { ADAPTATIONS, SWEDISH_LEVELS } from './internship-slot.entity';
 import { allowedTransitions, MAX_WEEKS, SLOT_STATUSES, SlotStatus } from './slot-status';
+import { SlotMailService } from './slot-mail.service';
 import { SlotsService } from './slots.service';
 
 /** The filters of the list page (query names of ListSlotsQuery). */
@@ -61,7 +62,7 @@ const SLOT_FIELDS = [
 ] as const;
 
 /** Notices after a redirect (`?created=1`…). */
-const FLASHES = ['created', 'saved', 'statusChanged'] as const;
+const FLASHES = ['created', 'saved', 'statusChanged', 'confirmationRequested'] as const;
 
 /** Nested DTO fields as the form names them. */
 const FORM_FIELD_NAMES: Record<string, string> = {
@@ -261,6 +262,7 @@ export class SlotsPageController {
   constructor(
     private readonly slots: SlotsService,
     private readonly employers: EmployersService,
+    private readonly slotMail: SlotMailService,
   ) {}
 
   // Static paths first: Express matches in declaration order, and ':id' would take them.
@@ -493,6 +495,24 @@ export class SlotsPageController {
       throw e;
     }
     res.redirect(303, `/slots/${id}?statusChanged=1`);
+  }
+
+  @Post(':id/request-confirmation')
+  @Roles('recruiter', 'admin')
+  async requestConfirmation(
+    @Param('id', IdParam) id: string,
+    @Req() req: Request,
+    @Res() res: Response,
+  ) {
+    try {
+      await this.slotMail.requestConfirmation(id, req.principal!);
+    } catch (e) {
+      if (e instanceof DomainError && e.status === 409) {
+        return this.conflictPage(req, res, e);
+      }
+      throw e;
+    }
+    res.redirect(303, `/slots/${id}?confirmationRequested=1`);
   }
 
   // ---------------------------------------------------------------------------------------

@@ -1,0 +1,28 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import Redis from 'ioredis';
+import { DataSource } from 'typeorm';
+import { AppModule } from './src/app.module';
+import { loadConfig } from './src/config/app-config';
+import { MailService } from './src/mail/mail.service';
+import { Organisation } from './src/organisations/organisation.entity';
+import { SmtpSink } from './test/helpers/smtp-sink';
+(async () => {
+  const sink = await SmtpSink.start();
+  const config = loadConfig({ ...process.env, NODE_ENV: 'development', DATABASE_URL: 'mysql://root@127.0.0.1:3306/praktiknav_bench_mail', REDIS_URL: 'redis://127.0.0.1:6379/9', QUEUE_PREFIX: 'pn-prof', APP_SECRET: 'x'.repeat(40), DATA_KEY: Buffer.alloc(32, 9).toString('base64'), LOG_LEVEL: 'warn', SMTP_URL: sink.url, APP_ROLE: 'all', MAIL_CONCURRENCY: process.env.C ?? '20' });
+  const r = new Redis(config.redis.url); await r.flushdb(); r.disconnect();
+  const app = await NestFactory.createApplicationContext(AppModule.forRoot(config), { logger: ['error'] });
+  await app.init();
+  const db = app.get(DataSource); await db.query('DELETE FROM mail_outbox');
+  const orgs = db.getRepository(Organisation);
+  const org = await orgs.save(orgs.create({ name: `P ${Date.now()}`, kind: 'municipality', municipalityCode: '1285', active: true }));
+  const mail = app.get(MailService);
+  const N = Number(process.env.N ?? 3000);
+  const rows: any[] = [];
+  for (let i = 0; i < N; i += 500) await db.transaction(async (m) => { for (let j = i; j < Math.min(N, i + 500); j++) rows.push(await mail.enqueue(m, { dedupKey: `p:${Date.now()}:${j}`, to: `p-${j}@bench.example`, template: 'notice', locale: 'sv', payload: { subject: 'S', paragraphs: ['a'] }, category: 'internal', onBehalfOf: org.id })); });
+  const t = Date.now();
+  for (let i = 0; i < rows.length; i += 1000) await mail.dispatch(rows.slice(i, i + 1000));
+  await sink.waitFor(N, 600000);
+  console.log(`in-process: ${Math.round(N / (Date.now() - t) * 1000)}/s`);
+  await app.close(); await sink.stop(); process.exit(0);
+})();
