@@ -99,6 +99,43 @@ describe('platform: migrations, queue wiring, start-up checks', () => {
     expect(r.out).toContain('REDIS_URL');
   });
 
+  it('shuts down gracefully on SIGTERM: closes and exits by itself, fast', async () => {
+    const port = 3800 + Math.floor(Math.random() * 90);
+    const child = spawn(
+      process.execPath,
+      ['-r', 'ts-node/register/transpile-only', 'src/main.ts'],
+      {
+        cwd: ROOT,
+        env: { ...process.env, PORT: String(port), APP_ROLE: 'all' },
+      },
+    );
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (out += d));
+    // Nest closes the app on SIGTERM, then re-raises the signal: exit by SIGTERM (not SIGKILL).
+    const exited = new Promise<string>((resolve) =>
+      child.on('exit', (code, signal) => resolve(code === 0 ? 'exit 0' : String(signal))),
+    );
+    let up = false;
+    for (let i = 0; i < 60 && !up; i++) {
+      up = await fetch(`http://127.0.0.1:${port}/health`)
+        .then((r) => r.ok)
+        .catch(() => false);
+      if (!up) {
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    }
+    expect(up).toBe(true);
+    const t0 = Date.now();
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 15000);
+    const how = await exited;
+    clearTimeout(timer);
+    expect(['exit 0', 'SIGTERM']).toContain(how);
+    expect(Date.now() - t0).toBeLessThan(10000);
+    await expect(fetch(`http://127.0.0.1:${port}/health`)).rejects.toThrow();
+  });
+
   it('refuses to start in production without secrets', async () => {
     const r = await start({ NODE_ENV: 'production', APP_SECRET: '', DATA_KEY: '' });
     expect(r.code).toBe(1);
