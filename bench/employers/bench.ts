@@ -38,7 +38,6 @@ const IMPORT_ROWS = arg('import-rows', 100_000);
 /** Reuse the seeded praktiknav_bench database (skip the 100k seed); for quick re-measuring. */
 const REUSE = process.argv.includes('--reuse');
 
-
 async function main() {
   process.env.DATABASE_URL = 'mysql://root@127.0.0.1:3306/praktiknav_bench';
   process.env.REDIS_URL = 'redis://127.0.0.1:6379/5';

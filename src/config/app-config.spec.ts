@@ -103,7 +103,7 @@ describe('loadConfig', () => {
         maxAttempts: 6,
         sendingTimeoutSeconds: 120,
         poolSize: 5,
-        concurrency: 10,
+        concurrency: 30,
         retryBaseSeconds: 30,
         retryMaxSeconds: 3600,
         sweepSeconds: 15,

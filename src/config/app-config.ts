@@ -189,7 +189,7 @@ export function loadConfig(
     maxAttempts: int('MAIL_MAX_ATTEMPTS', 6, 1, 100),
     sendingTimeoutSeconds: int('MAIL_SENDING_TIMEOUT_SECONDS', 120, 1, 86400),
     poolSize: int('MAIL_POOL_SIZE', 5, 1, 100),
-    concurrency: int('MAIL_CONCURRENCY', 10, 1, 200),
+    concurrency: int('MAIL_CONCURRENCY', 30, 1, 200),
     retryBaseSeconds: retryBase,
     retryMaxSeconds: retryMax,
     sweepSeconds: int('MAIL_SWEEP_SECONDS', 15, 1, 3600),

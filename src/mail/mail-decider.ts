@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In, IsNull, LessThanOrEqual, Not } from 'typeorm';
 import { nextSendingMoment, SendingWindow, STOCKHOLM } from '../common/business-days';
@@ -10,6 +11,7 @@ import { ContactsService } from '../contacts/contacts.service';
 import { ContactPerson } from '../employers/contact-person.entity';
 import { Employer } from '../employers/employer.entity';
 import { EmployersService } from '../employers/employers.service';
+import { Batcher } from './batcher';
 import { FINAL_MAIL_STATUSES, MailOutbox } from './mail-outbox.entity';
 import { OptOutService } from './opt-out.service';
 
@@ -26,6 +28,8 @@ type Verdict =
   | { kind: 'suppress'; reason: string }
   | { kind: 'postpone'; at: Date; note: string };
 
+/** Statement batching: up to 50 jobs, waiting at most 2 ms for company. */
+const BATCH = { maxSize: 50, maxWaitMs: 2 };
 /** At most this many emails in one digest (the rest go in the next one). */
 const MAX_DIGEST = 50;
 /** Another outreach email to the same employer is on its way: look again shortly. */
@@ -47,6 +51,9 @@ const short = (s: string, n = 500) => (s.length > n ? `${s.slice(0, n - 3)}...` 
 @Injectable()
 export class MailDecider {
   private readonly window: SendingWindow;
+  // Concurrent jobs share one statement for the two steps every internal mail takes.
+  private readonly peeks = new Batcher((ids: string[]) => this.peekMany(ids), BATCH);
+  private readonly claims = new Batcher((ids: string[]) => this.claimMany(ids), BATCH);
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
@@ -59,9 +66,16 @@ export class MailDecider {
     this.window = { ...config.mail.sendWindow, tz: STOCKHOLM };
   }
 
-  async decide(id: string): Promise<DecideResult> {
-    const now = this.clock.now();
-    const peeked = await this.peek(id, now);
+  /**
+   * `beforeClaim` runs right before the claim would commit (the processor waits there for a
+   * free SMTP slot, so few rows sit claimed but unsent if the worker dies).
+   */
+  async decide(
+    id: string,
+    beforeClaim: () => Promise<void> = async () => undefined,
+  ): Promise<DecideResult> {
+    let now = this.clock.now();
+    const peeked = await this.peeks.load(id);
     if (!peeked) {
       return { kind: 'skip', why: 'no such row' };
     }
@@ -73,8 +87,10 @@ export class MailDecider {
     if (peek.decidedAt) {
       return { kind: 'send' };
     }
+    await beforeClaim();
+    now = this.clock.now(); // the wait for a slot may have taken a while
     if (peek.category === 'internal' && !hasOthers) {
-      return this.decideAlone(peek, now);
+      return this.decideAlone(peek);
     }
     return this.db.transaction('READ COMMITTED', async (m) => {
       let employer: Employer | null = null;
@@ -194,41 +210,69 @@ export class MailDecider {
    * decides and claims it (its row lock is the decision's lock). If another decider merged or
    * took the row meanwhile, nothing changes and the job skips.
    */
-  private async decideAlone(row: MailOutbox, now: Date): Promise<DecideResult> {
-    const note = 'Internal mail: no contact policy, any time.';
-    const res = await this.db
-      .createQueryBuilder()
-      .update(MailOutbox)
-      .set({
-        status: 'sending',
-        decidedAt: now,
-        sendingStartedAt: now,
-        attempts: () => 'attempts + 1',
-        decisionNote: note,
-      })
-      .where(
-        'id = :id AND status IN (:...open) AND decided_at IS NULL AND digest_id IS NULL AND not_before <= :now',
-        { id: row.id, open: ['pending', 'queued'], now },
-      )
-      .execute();
-    if (res.affected !== 1) {
+  private async decideAlone(row: MailOutbox): Promise<DecideResult> {
+    const claim = await this.claims.load(row.id);
+    if (!claim) {
       return { kind: 'skip', why: 'decided by someone else' };
     }
     Object.assign(row, {
       status: 'sending',
-      decidedAt: now,
-      sendingStartedAt: now,
+      decidedAt: claim.at,
+      sendingStartedAt: claim.at,
       attempts: row.attempts + 1,
-      decisionNote: note,
+      decisionNote: claim.note,
     });
     return { kind: 'claimed', row, members: [] };
   }
 
-  /** The row, and whether other undecided mail to the same recipient is due within the window. */
-  private async peek(
-    id: string,
-    now: Date,
-  ): Promise<{ row: MailOutbox; hasOthers: boolean } | null> {
+  /**
+   * One conditional UPDATE for a batch of internal rows. When it changed fewer rows than asked,
+   * the batch's own marker in decision_note tells which ones are ours.
+   */
+  private async claimMany(ids: string[]): Promise<({ at: Date; note: string } | null)[]> {
+    const unique = [...new Set(ids)];
+    const at = this.clock.now();
+    const note = `Internal mail: no contact policy, any time. (claim ${randomUUID()})`;
+    const res = (await this.db.query(
+      `UPDATE mail_outbox
+          SET status = 'sending', decided_at = ?, sending_started_at = ?,
+              attempts = attempts + 1, decision_note = ?
+        WHERE id IN (?) AND status IN ('pending', 'queued') AND decided_at IS NULL
+          AND digest_id IS NULL AND not_before <= ?`,
+      [at, at, note, unique, at],
+    )) as { affectedRows?: number };
+    const affected = Number(res?.affectedRows ?? 0);
+    let ours: Set<string>;
+    if (affected === unique.length) {
+      ours = new Set(unique);
+    } else if (affected === 0) {
+      ours = new Set();
+    } else {
+      const rows: { id: string }[] = await this.db.query(
+        `SELECT id FROM mail_outbox WHERE id IN (?) AND status = 'sending' AND decision_note = ?`,
+        [unique, note],
+      );
+      ours = new Set(rows.map((r) => r.id));
+    }
+    // The same id twice in one batch (two jobs for one row): only the first caller sends.
+    const given = new Set<string>();
+    return ids.map((id) => {
+      if (!ours.has(id) || given.has(id)) {
+        return null;
+      }
+      given.add(id);
+      return { at, note };
+    });
+  }
+
+  /**
+   * The rows, and for each whether other undecided mail to the same recipient is due within
+   * the digest window — one statement for a batch of jobs.
+   */
+  private async peekMany(
+    ids: string[],
+  ): Promise<({ row: MailOutbox; hasOthers: boolean } | null)[]> {
+    const now = this.clock.now();
     const horizon = new Date(now.getTime() + this.config.mail.digestWindowHours * 3_600_000);
     const raw: Record<string, unknown>[] = await this.db.query(
       `SELECT o.*, ${
@@ -239,21 +283,26 @@ export class MailDecider {
                         AND x.not_before <= ? AND x.id <> o.id)`
           : '0 AND ?'
       } AS has_others
-         FROM mail_outbox o WHERE o.id = ?`,
-      [horizon, id],
+         FROM mail_outbox o WHERE o.id IN (?)`,
+      [horizon, [...new Set(ids)]],
     );
-    if (!raw.length) {
-      return null;
-    }
     const meta = this.db.getMetadata(MailOutbox);
-    const row = new MailOutbox();
-    for (const column of meta.columns) {
-      column.setEntityValue(
-        row,
-        this.db.driver.prepareHydratedValue(raw[0][column.databaseName], column),
-      );
-    }
-    return { row, hasOthers: Number(raw[0].has_others) === 1 };
+    const byId = new Map(raw.map((r) => [String(r.id), r]));
+    return ids.map((id) => {
+      const r = byId.get(id);
+      if (!r) {
+        return null;
+      }
+      // A fresh entity per caller: the decide step writes to it.
+      const row = new MailOutbox();
+      for (const column of meta.columns) {
+        column.setEntityValue(
+          row,
+          this.db.driver.prepareHydratedValue(r[column.databaseName], column),
+        );
+      }
+      return { row, hasOthers: Number(r.has_others) === 1 };
+    });
   }
 
   /** Rows that are not (or not yet) this step's business. */

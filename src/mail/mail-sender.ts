@@ -7,6 +7,7 @@ import { APP_CONFIG } from '../config/config.module';
 import { ContactsService } from '../contacts/contacts.service';
 import { Organisation } from '../organisations/organisation.entity';
 import { retryDelayMs } from './backoff';
+import { Batcher } from './batcher';
 import { MailOutbox, MailStatus } from './mail-outbox.entity';
 import { MailTemplates, RenderedMail } from './mail-templates';
 import { MailTransport } from './mail-transport';
@@ -27,6 +28,10 @@ export type SendOutcome =
 export class MailSender {
   private readonly logger = new Logger(MailSender.name);
   private readonly orgNames = new Map<string, { name: string | null; until: number }>();
+  private readonly sent = new Batcher(
+    (items: { id: string; response: string }[]) => this.markManySent(items),
+    { maxSize: 50, maxWaitMs: 2 },
+  );
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
@@ -180,10 +185,8 @@ export class MailSender {
     };
     const contacts = [row, ...members].filter((r) => r.employerId && r.category !== 'internal');
     if (!members.length && !contacts.length) {
-      // One row, no contact to record: one statement is enough.
-      await this.db
-        .getRepository(MailOutbox)
-        .update({ id: row.id, status: In(['sending', 'needs_review']) }, sent);
+      // One row, no contact to record: batched with other jobs' rows into one statement.
+      await this.sent.load({ id: row.id, response });
       return;
     }
     await this.db.transaction('READ COMMITTED', async (m) => {
@@ -214,6 +217,25 @@ export class MailSender {
         });
       }
     });
+  }
+
+  /** sent for a batch of single rows without a contact to record, in one statement. */
+  private async markManySent(items: { id: string; response: string }[]): Promise<void[]> {
+    const now = this.clock.now();
+    const cases = items.map(() => 'WHEN ? THEN ?').join(' ');
+    await this.db.query(
+      `UPDATE mail_outbox
+          SET status = 'sent', sent_at = ?, message_id = CONCAT('<', id, '@', ?, '>'),
+              smtp_response = CASE id ${cases} ELSE smtp_response END, last_error = NULL
+        WHERE id IN (?) AND status IN ('sending', 'needs_review')`,
+      [
+        now,
+        this.transport.host,
+        ...items.flatMap((i) => [i.id, i.response]),
+        items.map((i) => i.id),
+      ],
+    );
+    return items.map(() => undefined);
   }
 
   private async finish(row: MailOutbox, members: MailOutbox[], status: MailStatus, error: string) {

@@ -91,6 +91,16 @@ describe('mail templates', () => {
     expect(out.html).toContain('One &lt;i&gt;');
   });
 
+  it('keeps the lines of a signature apart in HTML, each escaped', () => {
+    const out = templates.render('notice', 'sv', {
+      subject: 'Hej',
+      paragraphs: [],
+      signature: 'Vänliga hälsningar\n<Praktiknav>',
+    });
+    expect(out.html).toContain('Vänliga hälsningar<br>&lt;Praktiknav&gt;');
+    expect(out.text).toContain('Vänliga hälsningar\n<Praktiknav>');
+  });
+
   it('adds the opt-out link to outreach mail, in both bodies', () => {
     const out = templates.render(
       'notice',

@@ -191,6 +191,10 @@ export class MailTemplates {
     hb.registerHelper('datetime', (d: unknown) => format(d, { ...ymd, ...hm }));
     hb.registerHelper('time', (d: unknown) => format(d, hm));
     hb.registerHelper('eq', (a: unknown, b: unknown) => a === b);
+    // Multi-line text (a signature) as lines, each escaped, joined with <br> in the template.
+    hb.registerHelper('lines', (text: unknown) =>
+      typeof text === 'string' ? text.split(/\r\n|\r|\n/) : [],
+    );
     hb.registerHelper('purpose', (p: unknown, options: Handlebars.HelperOptions) => {
       const locale = (options.data as { locale: MailLocale }).locale;
       return typeof p === 'string' && (CONTACT_PURPOSES as readonly string[]).includes(p)

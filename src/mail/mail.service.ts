@@ -2,7 +2,7 @@ import { InjectQueue } from '@nestjs/bull';
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { JobOptions, Queue } from 'bull';
-import { DataSource, EntityManager, In, QueryFailedError } from 'typeorm';
+import { DataSource, EntityManager, In } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { Clock } from '../common/clock';
 import { DomainError, FieldError } from '../common/domain-error';
@@ -51,7 +51,6 @@ export type Dispatchable = Pick<MailOutbox, 'id' | 'notBefore' | 'status'> | str
 
 const DEDUP_KEY = /^[A-Za-z0-9:._\-/@]{1,191}$/;
 const MAX_PAYLOAD_BYTES = 64 * 1024;
-const ER_DUP_ENTRY = 1062;
 const QUEUE_TIMEOUT_MS = 3000;
 
 /** Bull options for a mail job: ids only, no Bull retries (our backoff), gone when done. */
@@ -147,32 +146,35 @@ export class MailService implements OnModuleInit {
       updatedAt: now,
     });
     // Rows are never deleted, so a plain (non-locking, gap-lock free) read answers the usual
-    // repeat; a concurrent first write shows up as a duplicate-key error below.
+    // repeat without a write.
     const seen = await repo.findOne({ where: { dedupKey: input.dedupKey } });
     if (seen) {
       return seen;
     }
-    try {
-      // A failed statement does not end the caller's transaction (MariaDB/MySQL roll back the
-      // statement only), so a duplicate is answered from the existing row.
-      await repo.insert(row as QueryDeepPartialEntity<MailOutbox>);
+    // A concurrent first write of the same key (two instances running one scan) is not an
+    // error: INSERT IGNORE then inserts nothing, and the existing row is the answer.
+    const res = await m
+      .createQueryBuilder()
+      .insert()
+      .into(MailOutbox)
+      .values(row as QueryDeepPartialEntity<MailOutbox>)
+      .orIgnore()
+      .updateEntity(false)
+      .execute();
+    if (Number((res.raw as { affectedRows?: number })?.affectedRows) === 1) {
       return row;
-    } catch (e) {
-      if (
-        e instanceof QueryFailedError &&
-        (e.driverError as { errno?: number }).errno === ER_DUP_ENTRY
-      ) {
-        // A locking read sees the latest committed row, not the transaction's snapshot.
-        const existing = await repo.findOne({
-          where: { dedupKey: input.dedupKey },
-          lock: { mode: 'pessimistic_read' },
-        });
-        if (existing) {
-          return existing;
-        }
-      }
-      throw e;
     }
+    // A locking read sees the latest committed row, not the transaction's snapshot.
+    const existing = await repo.findOne({
+      where: { dedupKey: input.dedupKey },
+      lock: { mode: 'pessimistic_read' },
+    });
+    if (existing) {
+      return existing;
+    }
+    // IGNORE also swallows other errors (a foreign key): insert again to raise the real one.
+    await repo.insert(row as QueryDeepPartialEntity<MailOutbox>);
+    return row;
   }
 
   /**

@@ -110,15 +110,15 @@ export class OptOutService {
 
   /** The POST from the page: opts the contact person out (idempotent) and suppresses waiting outreach. */
   async confirm(token: string): Promise<OptOutView> {
-    const done = await this.db.transaction(async (m) => {
+    await this.db.transaction(async (m) => {
       const found = await this.find(m, token, true);
       if (!found) {
-        return false;
+        return;
       }
       const { record, person } = found;
       const now = this.clock.now();
       if (!record.usedAt && !person.emailOptOut && record.expiresAt <= now) {
-        return false;
+        return;
       }
       if (!person.emailOptOut) {
         await m.getRepository(ContactPerson).update({ id: person.id }, { emailOptOut: true });
@@ -149,9 +149,10 @@ export class OptOutService {
         },
         m,
       );
-      return true;
     });
-    return done ? this.view(token) : { state: (await this.view(token)).state };
+    // Whether it just happened, had happened before, or the link is unknown or expired: the
+    // view tells.
+    return this.view(token);
   }
 
   private async find(m: EntityManager, token: string, lock: boolean) {

@@ -58,13 +58,11 @@ export class SlotMailService {
   }
 
   private async lockedSlot(m: EntityManager, id: string): Promise<InternshipSlot> {
-    const slot = await m
-      .getRepository(InternshipSlot)
-      .findOne({
-        where: { id },
-        relations: { supervisor: true, employer: true },
-        lock: { mode: 'pessimistic_write' },
-      });
+    const slot = await m.getRepository(InternshipSlot).findOne({
+      where: { id },
+      relations: { supervisor: true, employer: true },
+      lock: { mode: 'pessimistic_write' },
+    });
     if (!slot) {
       throw DomainError.notFound('Slot', id);
     }
@@ -176,13 +174,11 @@ export class SlotMailService {
     cutoff: Date,
   ): Promise<'requested' | 'reminded' | 'paused' | null> {
     return this.mail.transaction(async (m, enqueue) => {
-      const slot = await m
-        .getRepository(InternshipSlot)
-        .findOne({
-          where: { id: slotId },
-          relations: { supervisor: true, employer: true },
-          lock: { mode: 'pessimistic_write' },
-        });
+      const slot = await m.getRepository(InternshipSlot).findOne({
+        where: { id: slotId },
+        relations: { supervisor: true, employer: true },
+        lock: { mode: 'pessimistic_write' },
+      });
       if (
         !slot ||
         !['open', 'full'].includes(slot.status) ||
@@ -194,12 +190,10 @@ export class SlotMailService {
       // Links sent since the slot was last confirmed (or, if never, since the cutoff).
       const since =
         slot.lastConfirmedAt && slot.lastConfirmedAt > cutoff ? slot.lastConfirmedAt : cutoff;
-      const links = await m
-        .getRepository(ActionToken)
-        .find({
-          where: { purpose: 'confirm_slot', subjectId: slot.id, createdAt: LessThanOrEqual(now) },
-          order: { createdAt: 'ASC' },
-        });
+      const links = await m.getRepository(ActionToken).find({
+        where: { purpose: 'confirm_slot', subjectId: slot.id, createdAt: LessThanOrEqual(now) },
+        order: { createdAt: 'ASC' },
+      });
       const recent = links.filter((l) => l.createdAt >= since);
       if (recent.some((l) => !l.usedAt && l.expiresAt > now)) {
         return null; // a link is out and still valid: wait for the answer

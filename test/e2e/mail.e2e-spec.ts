@@ -176,6 +176,10 @@ describe('mail pipeline: outbox, decide, send', () => {
     await expect(send(notice({ to: 'a@b.se', template: 'nope' }))).rejects.toMatchObject({
       code: 'VALIDATION_FAILED',
     });
+    // An organisation that does not exist is an error, not a silently skipped row.
+    await expect(
+      send(notice({ to: 'a@b.se', onBehalfOf: '0190a8e2-1c3b-7d4e-8f00-123456789abc' })),
+    ).rejects.toThrow(/foreign key/);
   });
 
   it('postpones outreach during the cool-off, and sends it once the clock has moved past it', async () => {
@@ -276,21 +280,26 @@ describe('mail pipeline: outbox, decide, send', () => {
     ).toHaveLength(3);
   });
 
+  it('merges internal mails to one user into one digest too, whatever order the jobs run in', async () => {
+    const rows = await send(
+      ...['Påminnelse A', 'Påminnelse B', 'Påminnelse C', 'Påminnelse D'].map((subject) =>
+        notice({ to: 'samma.person@eslov.se', payload: { subject, paragraphs: [subject] } }),
+      ),
+    );
+    const sent = await waitForRows(
+      t.db,
+      rows.map((r) => r.id),
+      ['sent'],
+    );
+    await sleep(300);
+    expect(sink.count()).toBe(1);
+    expect(new Set(sent.map((r) => r.digestId)).size).toBe(1);
+    const parsed = await sink.parse(sink.messages()[0]);
+    expect(parsed.subject).toBe('4 meddelanden från Praktiknav');
+  });
+
   it('postpones employer mail on a holiday and in the evening to the next business morning', async () => {
     const { employerId, contactPersonId, email } = await employerWithContact();
-    // Christmas Eve 10:00 → Monday 28 December 08:00 (25–27 are a holiday and a weekend).
-    t.clock.freeze(new Date('2026-12-24T09:00:00Z'));
-    const [christmas] = await send(
-      notice({ to: email, category: 'transactional', employerId, contactPersonId }),
-    );
-    // Wednesday 18:30 → Thursday 08:00.
-    t.clock.freeze(new Date('2026-11-18T17:30:00Z'));
-    const [evening] = await send(
-      notice({ to: email, category: 'transactional', employerId, contactPersonId }),
-    );
-    // Internal mail goes at any time.
-    const [internal] = await send(notice({ to: 'kvall@eslov.se' }));
-    await waitForRow(t.db, internal.id, ['sent']);
     const expectNotBefore = async (id: string, iso: string) => {
       for (let i = 0; i < 100; i++) {
         const r = await t.db.getRepository(MailOutbox).findOneByOrFail({ id });
@@ -304,8 +313,21 @@ describe('mail pipeline: outbox, decide, send', () => {
       }
       throw new Error('not decided');
     };
+    // Christmas Eve 10:00 → Monday 28 December 08:00 (25–27 are a holiday and a weekend).
+    t.clock.freeze(new Date('2026-12-24T09:00:00Z'));
+    const [christmas] = await send(
+      notice({ to: email, category: 'transactional', employerId, contactPersonId }),
+    );
     await expectNotBefore(christmas.id, '2026-12-28T07:00:00.000Z');
+    // Wednesday 18:30 → Thursday 08:00.
+    t.clock.freeze(new Date('2026-11-18T17:30:00Z'));
+    const [evening] = await send(
+      notice({ to: email, category: 'transactional', employerId, contactPersonId }),
+    );
     await expectNotBefore(evening.id, '2026-11-19T07:00:00.000Z');
+    // Internal mail goes at any time.
+    const [internal] = await send(notice({ to: 'kvall@eslov.se' }));
+    await waitForRow(t.db, internal.id, ['sent']);
     expect(sink.count()).toBe(1);
 
     t.clock.freeze(new Date('2026-11-19T07:00:02Z'));
