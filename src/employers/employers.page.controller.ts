@@ -4,8 +4,6 @@ import { ListSlotsQuery, SlotResponse } from '../slots/dto/slot.dto';
 import { SlotsService } from '../slots/slots.service';
 import { ApiExcludeController } from '@nestjs/swagger';
 import busboy from 'busboy';
-import { plainToInstance } from 'class-transformer';
-import { validate } from 'class-validator';
 import type { Request, Response } from 'express';
 import type { Readable } from 'node:stream';
 import { QueryFailedError } from 'typeorm';
@@ -18,13 +16,12 @@ import { DomainError, FieldError } from '../common/domain-error';
 import { IdParam } from '../common/id-param';
 import { normalizeOrgNumber } from '../common/identity-numbers';
 import { Principal } from '../common/request-context';
-import { flattenValidationErrors } from '../common/validation';
 import { ListOrganisationsQuery } from '../organisations/dto/organisation.dto';
 import { ListUsersQuery } from '../organisations/dto/user.dto';
 import { OrganisationsService } from '../organisations/organisations.service';
 import { UsersService } from '../organisations/users.service';
 import { SettingsService } from '../settings/settings.service';
-import { safeNext, validateForm } from '../web/form';
+import { parseQuery, safeNext, validateForm } from '../web/form';
 import { isLocale, Locale, messages, translate } from '../web/i18n';
 import { pager } from '../web/pager';
 import { ContactPerson } from './contact-person.entity';
@@ -108,22 +105,6 @@ type Candidate = {
   score: number;
   reason: string;
 };
-
-/** Parses and validates a query; field errors are returned for the page to show inline. */
-async function parseQuery<T extends object>(
-  cls: new () => T,
-  raw: Record<string, unknown>,
-): Promise<{ q: T; errors: FieldError[] }> {
-  // Empty form fields mean "no filter"; undefined must not override the DTO's defaults.
-  const clean = Object.fromEntries(
-    Object.entries(raw).filter(([, v]) => v !== undefined && v !== ''),
-  );
-  const q = plainToInstance(cls, clean);
-  const errors = flattenValidationErrors(
-    await validate(q, { whitelist: true, forbidNonWhitelisted: false }),
-  );
-  return { q, errors };
-}
 
 async function query<T extends object>(cls: new () => T, raw: Record<string, unknown>) {
   const { q, errors } = await parseQuery(cls, raw);

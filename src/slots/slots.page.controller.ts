@@ -1,20 +1,17 @@
 import { Body, Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { plainToInstance } from 'class-transformer';
-import { validate } from 'class-validator';
 import type { Request, Response } from 'express';
 import { Roles } from '../auth/access.decorators';
 import { DomainError, FieldError } from '../common/domain-error';
 import { IdParam, isId } from '../common/id-param';
 import { toProblem } from '../common/problem.filter';
 import { Principal } from '../common/request-context';
-import { flattenValidationErrors } from '../common/validation';
 import { ContactPerson } from '../employers/contact-person.entity';
 import { ListEmployersQuery } from '../employers/dto/employer.dto';
 import { EmployerResponse } from '../employers/dto/employer.response';
 import { Employer, EMPLOYER_SECTORS } from '../employers/employer.entity';
 import { EmployersService } from '../employers/employers.service';
-import { validateForm } from '../web/form';
+import { parseQuery, validateForm } from '../web/form';
 import { isLocale, Locale, messages, translate } from '../web/i18n';
 import { pager } from '../web/pager';
 import {
@@ -206,22 +203,6 @@ function changedFields(dto: UpdateSlotDto, current: SlotResponse): UpdateSlotDto
     }
   }
   return out as UpdateSlotDto;
-}
-
-/** Parses and validates a query; field errors are returned for the page to show inline. */
-async function parseQuery<T extends object>(
-  cls: new () => T,
-  raw: Record<string, unknown>,
-): Promise<{ q: T; errors: FieldError[] }> {
-  // Empty form fields mean "no filter"; undefined must not override the DTO's defaults.
-  const clean = Object.fromEntries(
-    Object.entries(raw).filter(([, v]) => v !== undefined && v !== ''),
-  );
-  const q = plainToInstance(cls, clean);
-  const errors = flattenValidationErrors(
-    await validate(q, { whitelist: true, forbidNonWhitelisted: false }),
-  );
-  return { q, errors };
 }
 
 function localeOf(res: Response): Locale {

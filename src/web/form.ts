@@ -27,3 +27,19 @@ export function safeNext(next: unknown): string {
     ? next
     : '/';
 }
+
+/** Parses and validates a page's query; field errors are returned for the page to show inline. */
+export async function parseQuery<T extends object>(
+  cls: new () => T,
+  raw: Record<string, unknown>,
+): Promise<{ q: T; errors: FieldError[] }> {
+  // Empty form fields mean "no filter"; undefined must not override the DTO's defaults.
+  const clean = Object.fromEntries(
+    Object.entries(raw).filter(([, v]) => v !== undefined && v !== ''),
+  );
+  const q = plainToInstance(cls, clean);
+  const errors = flattenValidationErrors(
+    await validate(q, { whitelist: true, forbidNonWhitelisted: false }),
+  );
+  return { q, errors };
+}
