@@ -18,6 +18,7 @@ import { SessionService } from './session.service';
 
 export const INVALID_LOGIN = 'Invalid email or password';
 const TOKEN_PREFIX = 'pn_';
+const TOKEN_CACHE_MS = 2000;
 
 export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
@@ -77,13 +78,34 @@ export class AuthService {
     return toPrincipal(user, 'session');
   }
 
+  /**
+   * Integrations call in bursts with one token: its principal is reused for TOKEN_CACHE_MS.
+   * Revoking in this process takes effect at once; a deactivation or a revocation on another
+   * instance within that many milliseconds.
+   */
+  private readonly tokenCache = new Map<string, { principal: Principal; until: number }>();
+
   private async principalFromToken(token: string): Promise<Principal> {
     if (!token.startsWith(TOKEN_PREFIX) || token.length > 200) {
       throw new UnauthorizedException('Invalid or revoked API token');
     }
+    const tokenHash = hashToken(token);
+    const cached = this.tokenCache.get(tokenHash);
+    if (cached && cached.until > Date.now()) {
+      return cached.principal;
+    }
+    const principal = await this.loadTokenPrincipal(tokenHash);
+    if (this.tokenCache.size > 10_000) {
+      this.tokenCache.clear();
+    }
+    this.tokenCache.set(tokenHash, { principal, until: Date.now() + TOKEN_CACHE_MS });
+    return principal;
+  }
+
+  private async loadTokenPrincipal(tokenHash: string): Promise<Principal> {
     // One round trip: the token with its user and the user's organisation.
     const row = await this.tokens.findOne({
-      where: { tokenHash: hashToken(token), revokedAt: IsNull() },
+      where: { tokenHash, revokedAt: IsNull() },
       relations: { user: { organisation: true } },
     });
     const now = this.clock.now();
@@ -203,6 +225,7 @@ export class AuthService {
       }
       if (!row.revokedAt) {
         row.revokedAt = this.clock.now();
+        this.tokenCache.delete(row.tokenHash);
         await m.getRepository(ApiToken).save(row);
         await this.audit.record(
           { action: 'api_token.revoke', entity: 'api_token', entityId: row.id },
