@@ -15,14 +15,14 @@ import { TimelineQuery } from '../contacts/dto/contact.dto';
 import { DomainError, FieldError } from '../common/domain-error';
 import { IdParam } from '../common/id-param';
 import { normalizeOrgNumber } from '../common/identity-numbers';
-import { Principal } from '../common/request-context';
 import { ListOrganisationsQuery } from '../organisations/dto/organisation.dto';
 import { ListUsersQuery } from '../organisations/dto/user.dto';
 import { OrganisationsService } from '../organisations/organisations.service';
 import { UsersService } from '../organisations/users.service';
 import { SettingsService } from '../settings/settings.service';
+import { canEdit, fieldErrors, localeOf } from '../web/page-helpers';
 import { parseQuery, safeNext, validateForm } from '../web/form';
-import { isLocale, Locale, messages, translate } from '../web/i18n';
+import { messages, translate } from '../web/i18n';
 import { pager } from '../web/pager';
 import { ContactPerson } from './contact-person.entity';
 import { CsvImportError } from './csv-import';
@@ -114,22 +114,6 @@ async function query<T extends object>(cls: new () => T, raw: Record<string, unk
   return q;
 }
 
-function localeOf(res: Response): Locale {
-  const l: unknown = res.locals.locale;
-  return isLocale(l) ? l : 'sv';
-}
-
-/** Field errors in the page's language (`<prefix>.<field>`), the DTO's message otherwise. */
-function fieldErrors(res: Response, prefix: string, errors: FieldError[]): Record<string, string> {
-  const locale = localeOf(res);
-  const out: Record<string, string> = {};
-  for (const e of errors) {
-    const key = `${prefix}.${e.field}`;
-    out[e.field] ??= key in messages('sv') ? translate(locale, key) : e.message;
-  }
-  return out;
-}
-
 /** Translates `<prefix>.<name>`, or shows the name itself for a key not written yet. */
 function label(res: Response, prefix: string, name: string): string {
   const key = `${prefix}.${name}`;
@@ -208,7 +192,6 @@ const CONTACT_FLASHES = [
   'breach',
 ] as const;
 
-const canEdit = (p: Principal) => p.roles.includes('recruiter') || p.roles.includes('admin');
 const percent = (score: number) => Math.round(score * 100);
 
 /**

@@ -5,14 +5,14 @@ import { Roles } from '../auth/access.decorators';
 import { DomainError, FieldError } from '../common/domain-error';
 import { IdParam, isId } from '../common/id-param';
 import { toProblem } from '../common/problem.filter';
-import { Principal } from '../common/request-context';
 import { ContactPerson } from '../employers/contact-person.entity';
 import { ListEmployersQuery } from '../employers/dto/employer.dto';
 import { EmployerResponse } from '../employers/dto/employer.response';
 import { Employer, EMPLOYER_SECTORS } from '../employers/employer.entity';
 import { EmployersService } from '../employers/employers.service';
+import { canEdit, fieldErrors as pageFieldErrors, localeOf } from '../web/page-helpers';
 import { parseQuery, validateForm } from '../web/form';
-import { isLocale, Locale, messages, translate } from '../web/i18n';
+import { messages, translate } from '../web/i18n';
 import { pager } from '../web/pager';
 import {
   ChangeStatusDto,
@@ -204,25 +204,6 @@ function changedFields(dto: UpdateSlotDto, current: SlotResponse): UpdateSlotDto
   }
   return out as UpdateSlotDto;
 }
-
-function localeOf(res: Response): Locale {
-  const l: unknown = res.locals.locale;
-  return isLocale(l) ? l : 'sv';
-}
-
-/** Field errors in the page's language (`<prefix>.<field>`), the DTO's message otherwise. */
-function fieldErrors(res: Response, prefix: string, errors: FieldError[]): Record<string, string> {
-  const locale = localeOf(res);
-  const out: Record<string, string> = {};
-  for (const e of errors) {
-    const field = FORM_FIELD_NAMES[e.field] ?? e.field;
-    const key = `${prefix}.${field}`;
-    out[field] ??= key in messages('sv') ? translate(locale, key) : e.message;
-  }
-  return out;
-}
-
-const canEdit = (p: Principal) => p.roles.includes('recruiter') || p.roles.includes('admin');
 
 /** A contact person as a choice of supervisor (handledare), with the training date. */
 const supervisorChoice = (c: ContactPerson) => ({
@@ -581,4 +562,9 @@ export class SlotsPageController {
 
 function closedError(): DomainError {
   return DomainError.conflict('SLOT_CLOSED', 'A closed slot cannot be changed');
+}
+
+/** Field errors of the slot form, under the form's own field names. */
+function fieldErrors(res: Response, prefix: string, errors: FieldError[]): Record<string, string> {
+  return pageFieldErrors(res, prefix, errors, FORM_FIELD_NAMES);
 }
