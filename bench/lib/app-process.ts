@@ -1,4 +1,5 @@
-import { ChildProcess, spawn } from 'node:child_process';
+import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
@@ -7,14 +8,19 @@ import { join } from 'node:path';
  */
 export async function startApp(
   env: Record<string, string>,
+  nodeArgs: string[] = [],
 ): Promise<{ base: string; child: ChildProcess; stop: () => void }> {
   const port = 3900 + Math.floor(Math.random() * 90);
   const base = `http://127.0.0.1:${port}`;
-  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/main.ts'], {
-    cwd: join(__dirname, '..', '..'),
-    env: { ...process.env, ...env, PORT: String(port) },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    [...nodeArgs, '-r', 'ts-node/register/transpile-only', 'src/main.ts'],
+    {
+      cwd: join(__dirname, '..', '..'),
+      env: { ...process.env, ...env, PORT: String(port) },
+      stdio: ['ignore', process.env.BENCH_APP_STDOUT ? 'inherit' : 'ignore', 'inherit'],
+    },
+  );
   for (let i = 0; ; i++) {
     try {
       if ((await fetch(`${base}/health`)).ok) {
@@ -35,4 +41,29 @@ export async function startApp(
 export function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+/** CPU seconds (user + system) a process has used so far, from /proc (Linux); NaN elsewhere. */
+export function cpuSeconds(pid: number | undefined): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks
+  } catch {
+    return NaN;
+  }
+}
+
+/** The pid of the local MariaDB/MySQL server, to report its CPU beside the app's. */
+export function databasePid(): number | undefined {
+  for (const name of ['mariadbd', 'mysqld']) {
+    try {
+      const out = execFileSync('pidof', [name], { encoding: 'utf8' }).trim();
+      if (out) {
+        return Number(out.split(' ')[0]);
+      }
+    } catch {
+      // not running under that name
+    }
+  }
+  return undefined;
 }

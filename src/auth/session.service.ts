@@ -42,7 +42,23 @@ export class SessionService implements OnModuleDestroy {
     await this.connecting;
   }
 
+  /**
+   * The session middleware, skipped where no session is read: requests that authenticate with an
+   * API token (AuthService ignores the session then; sign-in/out under /api/v1/auth still get
+   * one), health probes and static files. Saves creating and signing a session per request.
+   */
   middleware(): RequestHandler {
+    const handler = this.sessionHandler();
+    return (req, res, next) =>
+      (/^Bearer\s/i.test(req.headers.authorization ?? '') &&
+        !req.path.startsWith('/api/v1/auth/')) ||
+      req.path.startsWith('/health') ||
+      req.path.startsWith('/static/')
+        ? next()
+        : handler(req, res, next);
+  }
+
+  private sessionHandler(): RequestHandler {
     const { session: s, appSecret } = this.config;
     return session({
       name: 'pn.sid',

@@ -36,6 +36,9 @@ export async function configureApp(app: NestExpressApplication): Promise<void> {
   app.useLogger(app.get(Logger));
   app.set('trust proxy', 'loopback');
   app.disable('x-powered-by');
+  // Pages carry a fresh CSRF token and API lists change under the client: an ETag (a hash of
+  // every response body) would never match, so it is not computed. Static files keep theirs.
+  app.set('etag', false);
   app.enableShutdownHooks();
 
   // Request id and context first, so every later step (logs, audit) sees them.

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { DataSourceOptions } from 'typeorm';
 import { AppConfig } from '../config/app-config';
+import { SearchIndexCommitSubscriber } from '../employers/name-search';
 import { ENTITIES } from './entities';
 import { SnakeNamingStrategy } from './naming-strategy';
 
@@ -17,6 +18,7 @@ export function dataSourceOptions(config: Pick<AppConfig, 'database'>): DataSour
     dateStrings: ['DATE'],
     connectTimeout: 5000,
     entities: ENTITIES,
+    subscribers: [SearchIndexCommitSubscriber],
     migrations: [join(__dirname, '..', '..', 'migrations', '*.{ts,js}')],
     migrationsTableName: 'migrations',
     migrationsTransactionMode: 'each',

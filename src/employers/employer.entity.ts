@@ -152,11 +152,12 @@ export class EmployerNotDuplicate {
 
 /**
  * Every word of an employer's name and unit, for index-driven prefix search ("bygg" →
- * Byggmästarna). The sort name and archived flag ride along so a plain name search is answered
- * from this index alone, already in name order, without touching the employer rows.
+ * Byggmästarna). The sort name, unit and archived flag ride along so a plain name search is
+ * answered from this index alone, already in name order, without touching the employer rows: the
+ * other words of a search ("nilsson bygg") are matched against sort name + unit inside the index.
  */
 @Entity('employer_search_token')
-@Index('ix_employer_search_token_sorted', ['token', 'archived', 'sortName', 'employerId'])
+@Index('ix_employer_search_words', ['token', 'archived', 'sortName', 'employerId', 'sortUnit'])
 export class EmployerSearchToken {
   @Column({ type: 'char', length: 36, primary: true })
   employerId: string;
@@ -167,6 +168,10 @@ export class EmployerSearchToken {
   /** The employer's normalized_name (the list's default sort). */
   @Column({ type: 'varchar', length: 200, default: '' })
   sortName: string;
+
+  /** The employer's normalized_unit_name ('' when none). */
+  @Column({ type: 'varchar', length: 200, default: '' })
+  sortUnit: string;
 
   @Column({ type: 'boolean', default: false })
   archived: boolean;

@@ -1,6 +1,6 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager, In, SelectQueryBuilder } from 'typeorm';
+import { DataSource, EntityManager, SelectQueryBuilder } from 'typeorm';
 import { AuditService, escapeLike } from '../audit/audit.service';
 import { DomainError } from '../common/domain-error';
 import { normalizeOrgNumber } from '../common/identity-numbers';
@@ -13,26 +13,15 @@ import { CreateEmployerDto, ListEmployersQuery, UpdateEmployerDto } from './dto/
 import { ExportRow } from './csv-export';
 import { normalizeEmployerName, normalizeUnitName } from './duplicates';
 import { setSearchArchived } from './name-index';
+import { COUNT_CAP, EmployerNameSearch, searchWords } from './name-search';
 import { DuplicateCandidate, EmployerDuplicatesService } from './employer-duplicates.service';
 import { Employer } from './employer.entity';
-
-const COUNT_CAP = 10_000;
 
 const SORT_COLUMNS: Record<string, string> = {
   name: 'e.normalized_name',
   createdAt: 'e.created_at',
   updatedAt: 'e.updated_at',
 };
-
-/**
- * The words of a search, as prefixes of indexed words. A genitive "s" is dropped ("Eslövs" finds
- * "Eslövs kommun", whose name is indexed as "eslov kommun"); the prefix still matches "eslovs…".
- */
-function searchWords(q: string): string[] {
-  return [...new Set(normalizeEmployerName(q).split(' ').filter(Boolean))].map((w) =>
-    (w.length >= 5 && w.endsWith('s') ? w.slice(0, -1) : w).slice(0, 64),
-  );
-}
 
 /** The shared employer register: create with duplicate check, read (tombstones resolve), update, list. */
 @Injectable()
@@ -41,7 +30,11 @@ export class EmployersService {
     @InjectDataSource() private readonly db: DataSource,
     private readonly duplicates: EmployerDuplicatesService,
     private readonly audit: AuditService,
-  ) {}
+  ) {
+    this.names = new EmployerNameSearch(db);
+  }
+
+  private readonly names: EmployerNameSearch;
 
   private orgNumber(input: string | null | undefined): {
     value: string | null;
@@ -365,11 +358,7 @@ export class EmployersService {
     return { ...pageOf(items, Math.min(total, COUNT_CAP), q), totalCapped: total > COUNT_CAP };
   }
 
-  /**
-   * A plain name search (words only, sorted by name, no other filters) is answered from the
-   * search-word index alone, already in name order; only the page's employers are then read.
-   * Everything else goes through the general query below.
-   */
+  /** A plain name search (words only, sorted by name, no other filters): see EmployerNameSearch. */
   private async nameSearch(
     q: ListEmployersQuery,
   ): Promise<(Page<Employer> & { totalCapped: boolean }) | null> {
@@ -380,72 +369,22 @@ export class EmployersService {
       !q.status &&
       !q.owner &&
       (q.sort === 'name' || q.sort === '-name');
-    if (!plain || !q.q || /^[\d\s-]{4,}$/.test(q.q)) {
+    if (!plain || !q.q) {
       return null;
     }
-    const words = searchWords(q.q)
-      .map((w) => `${escapeLike(w)}%`)
-      .sort((a, b) => b.length - a.length)
-      .slice(0, 5);
-    if (words.length === 0) {
-      return null;
-    }
-    const archived = q.includeArchived ? '' : 'AND st.archived = 0';
-    const others = words
-      .slice(1)
-      .map(
-        () =>
-          'AND EXISTS (SELECT 1 FROM employer_search_token x WHERE x.employer_id = st.employer_id AND x.token LIKE ?)',
-      )
-      .join(' ');
-    const dir = q.sort === '-name' ? 'DESC' : 'ASC';
-    const offset = (q.page - 1) * q.limit;
-    // The words the first (longest) search word is a prefix of: usually one or a few.
-    const expansions = (
-      (await this.db.query(
-        'SELECT DISTINCT token FROM employer_search_token WHERE token LIKE ? ORDER BY token LIMIT 51',
-        [words[0]],
-      )) as { token: string }[]
-    ).map((r) => r.token);
-    if (expansions.length === 0) {
-      return { ...pageOf([], 0, q), totalCapped: false };
-    }
-    if (expansions.length > 50) {
-      return null; // a very short prefix ("a"): the general query handles it
-    }
-    // Each exact word is read in name order straight from the index (token, archived,
-    // sort_name): LIMIT stops after one page, however common the word ("sverige": 35,000).
-    const part = `(SELECT st.employer_id AS id, st.sort_name AS s FROM employer_search_token st WHERE st.token = ? ${archived} ${others} ORDER BY st.sort_name ${dir}, st.employer_id ${dir} LIMIT ${offset + q.limit})`;
-    const [parts, counted] = (await Promise.all([
-      this.db.query(
-        expansions.map(() => part).join(' UNION ALL '),
-        expansions.flatMap((token) => [token, ...words.slice(1)]),
-      ),
-      this.db.query(
-        `SELECT COUNT(*) AS n FROM (SELECT DISTINCT st.employer_id FROM employer_search_token st WHERE st.token IN (?) ${archived} ${others} LIMIT ${COUNT_CAP + 1}) c`,
-        [expansions, ...words.slice(1)],
-      ),
-    ])) as [{ id: string; s: string }[], { n: string }[]];
-    const seen = new Set<string>();
-    const rows = parts
-      .sort(
-        (a, b) =>
-          (a.s === b.s ? (a.id < b.id ? -1 : 1) : a.s < b.s ? -1 : 1) * (dir === 'ASC' ? 1 : -1),
-      )
-      .filter((r) => !seen.has(r.id) && seen.add(r.id))
-      .slice(offset, offset + q.limit);
-    const ids = rows.map((r) => r.id);
-    const found = ids.length
-      ? await this.db
-          .getRepository(Employer)
-          .find({ where: { id: In(ids) }, relations: { owner: true } })
-      : [];
-    const byId = new Map(found.map((e) => [e.id, e]));
-    const items = ids
-      .map((id) => byId.get(id))
-      .filter((e): e is Employer => !!e && !e.mergedIntoId);
-    const total = Number(counted[0].n);
-    return { ...pageOf(items, Math.min(total, COUNT_CAP), q), totalCapped: total > COUNT_CAP };
+    const found = await this.names.search({
+      q: q.q,
+      includeArchived: !!q.includeArchived,
+      desc: q.sort === '-name',
+      page: q.page,
+      limit: q.limit,
+    });
+    return found
+      ? {
+          ...pageOf(found.items, Math.min(found.total, COUNT_CAP), q),
+          totalCapped: found.total > COUNT_CAP,
+        }
+      : null;
   }
 
   /**

@@ -1,6 +1,7 @@
 import { EntityManager, In } from 'typeorm';
 import { blockingKeys } from './duplicates';
 import { Employer, EmployerNameKey, EmployerSearchToken } from './employer.entity';
+import { searchIndexChanged } from './name-search';
 
 /** The words a search matches by prefix: those of the normalised name and unit. */
 export function searchTokens(normalizedName: string, normalizedUnitName: string): string[] {
@@ -43,6 +44,7 @@ export async function writeNameIndex(
       employerId: e.id,
       token,
       sortName: e.normalizedName,
+      sortUnit: e.normalizedUnitName,
       archived: !!e.archivedAt,
     })),
   );
@@ -64,12 +66,14 @@ export async function writeNameIndex(
       .orIgnore()
       .execute();
   }
+  searchIndexChanged(m);
 }
 
 /** Removes an employer from duplicate checks and search (a merged tombstone). */
 export async function dropNameIndex(m: EntityManager, employerId: string): Promise<void> {
   await m.getRepository(EmployerNameKey).delete({ employerId });
   await m.getRepository(EmployerSearchToken).delete({ employerId });
+  searchIndexChanged(m);
 }
 
 /** Keeps the search index's archived flag in step with the employer. */
@@ -79,4 +83,5 @@ export async function setSearchArchived(
   archived: boolean,
 ): Promise<void> {
   await m.getRepository(EmployerSearchToken).update({ employerId }, { archived });
+  searchIndexChanged(m);
 }

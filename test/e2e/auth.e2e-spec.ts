@@ -169,6 +169,13 @@ describe('authentication and sessions', () => {
       .expect(200)
       .expect((r) => expect(r.body.via).toBe('api_token'));
     await bearer('/api/v1/users').expect(200);
+    // With a token the session is not even loaded: a request carrying both gets no rolled cookie.
+    const both = await agent
+      .get('/api/v1/users')
+      .set('Authorization', `Bearer ${token}`)
+      .expect(200);
+    expect(both.headers['set-cookie']).toBeUndefined();
+    expect((await agent.get('/api/v1/users').expect(200)).headers['set-cookie']).toBeDefined();
     await t.http().get('/api/v1/users').set('Authorization', `Bearer ${token}x`).expect(401);
     await t.http().get('/api/v1/users').set('Authorization', 'Basic abc').expect(401);
 
