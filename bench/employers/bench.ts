@@ -37,6 +37,8 @@ const N = arg('employers', 100_000);
 const QUERIES = arg('queries', 2000);
 /** Seconds of the same search load before measuring (a service that has just started is cold). */
 const WARMUP = arg('warmup', 3);
+/** Employers per page of search results (the list pages show 25). */
+const PAGE_SIZE = arg('limit', 25);
 const SECONDS = arg('seconds', 10);
 const IMPORT_ROWS = arg('import-rows', 100_000);
 /** Reuse the seeded praktiknav_bench database (skip the 100k seed); for quick re-measuring. */
@@ -193,7 +195,7 @@ async function main() {
             method: 'GET',
             setupRequest: (req) => ({
               ...req,
-              path: `/api/v1/employers?q=${encodeURIComponent(queries[next++ % queries.length])}&limit=25`,
+              path: `/api/v1/employers?q=${encodeURIComponent(queries[next++ % queries.length])}&limit=${PAGE_SIZE}`,
             }),
           },
         ],

@@ -14,7 +14,7 @@ export async function startApp(
   const base = `http://127.0.0.1:${port}`;
   const child = spawn(
     process.execPath,
-    [...nodeArgs, '-r', 'ts-node/register/transpile-only', 'src/main.ts'],
+    [...productionNodeFlags(), ...nodeArgs, '-r', 'ts-node/register/transpile-only', 'src/main.ts'],
     {
       cwd: join(__dirname, '..', '..'),
       env: { ...process.env, ...env, PORT: String(port) },
@@ -66,4 +66,12 @@ export function databasePid(): number | undefined {
     }
   }
   return undefined;
+}
+
+/** The Node flags `npm start` runs the app with (package.json "config.node_flags"). */
+function productionNodeFlags(): string[] {
+  const pkg = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as {
+    config?: { node_flags?: string };
+  };
+  return (pkg.config?.node_flags ?? '').split(' ').filter(Boolean);
 }
