@@ -139,7 +139,7 @@ export class EmployerNameSearch {
     // One indexed word: (token, employer_id) is the primary key, so no DISTINCT is needed.
     const match = `FROM employer_search_token st WHERE st.token ${single ? '=' : 'LIKE'} ? ${archived} ${others}`;
     const matchParams = [single ? tokens[0].token : prefixes[driver], ...rest];
-    const count = `SELECT COUNT(*) AS n FROM (SELECT ${single ? '1' : 'DISTINCT st.employer_id'} ${match} LIMIT ${COUNT_CAP + 1}) counted`;
+    const count = `SELECT COUNT(*) AS n FROM (SELECT ${single ? '1' : 'DISTINCT CAST(st.employer_id AS BINARY(36))'} ${match} LIMIT ${COUNT_CAP + 1}) counted`;
     const countKey = `${archived}|${[...prefixes].sort().join('|')}`;
     const cachedTotal = countCache.get(countKey);
 
