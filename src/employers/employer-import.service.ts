@@ -7,6 +7,7 @@ import { DomainError } from '../common/domain-error';
 import { Page, pageOf, PageQuery } from '../common/pagination';
 import { Principal, requestContext } from '../common/request-context';
 import { newId } from '../database/base.entity';
+import { insertRows } from '../database/row-mapper';
 import { ContactPerson } from './contact-person.entity';
 import { CsvImportError, ImportHeaderInfo, ImportRow, parseEmployerCsv } from './csv-import';
 import { normalizeEmployerName, normalizeUnitName, rankCandidates } from './duplicates';
@@ -15,6 +16,13 @@ import { Employer } from './employer.entity';
 import { writeNameIndex } from './name-index';
 
 const BATCH = 500;
+
+/** A decided batch: what to record, and the employers it creates (existing for the next batch). */
+interface Prepared {
+  results: RowResult[];
+  created: Employer[];
+  toCreate?: { row: ImportRow; employer: Employer }[];
+}
 
 type RowResult = Pick<
   EmployerImportRow,
@@ -61,17 +69,30 @@ export class EmployerImportService {
     const lineToEmployer = new Map<number, string>();
     let header: ImportHeaderInfo | null = null;
     let batch: ImportRow[] = [];
+    // A pipeline: while one batch is written (the database works), the next is parsed and checked
+    // (the app works). Batches are decided in file order and written one at a time, in order; the
+    // employers of the batch still being written count as existing for the next one.
+    let writing: { batch: Prepared; done: Promise<void> } | null = null;
+    const flush = async () => {
+      const prepared = await this.prepare(imp, batch, lineToEmployer, writing?.batch.created ?? []);
+      batch = [];
+      await writing?.done;
+      const done = this.write(imp, prepared);
+      done.catch(() => undefined); // awaited at the next flush or at the end
+      writing = { batch: prepared, done };
+    };
     try {
       for await (const row of parseEmployerCsv(source, { onHeader: (h) => (header = h) })) {
         batch.push(row);
         if (batch.length >= BATCH) {
-          await this.flush(imp, batch, lineToEmployer);
-          batch = [];
+          await flush();
         }
       }
-      await this.flush(imp, batch, lineToEmployer);
+      await flush();
+      await (writing as { done: Promise<void> } | null)?.done;
       imp.status = 'done';
     } catch (e) {
+      await (writing as { done: Promise<void> } | null)?.done.catch(() => undefined);
       imp.status = 'failed';
       imp.error =
         e instanceof CsvImportError
@@ -109,15 +130,21 @@ export class EmployerImportService {
     return imp;
   }
 
-  private async flush(
+  /** Decides every row of a batch (new, duplicate of what, invalid); writes nothing. */
+  private async prepare(
     imp: EmployerImport,
     rows: ImportRow[],
     lineToEmployer: Map<number, string>,
-  ): Promise<void> {
+    inFlight: Employer[],
+  ): Promise<Prepared> {
     if (rows.length === 0) {
-      return;
+      return { results: [], created: [] };
     }
-    const existing = await this.existingFor(rows);
+    const existing = [
+      ...new Map(
+        [...(await this.existingFor(rows)), ...inFlight].map((e) => [e.id, e] as const),
+      ).values(),
+    ];
     const byOrg = groupBy(existing, (e) => e.orgNumber);
     const byName = groupBy(existing, (e) => e.normalizedName);
     const results: RowResult[] = [];
@@ -204,13 +231,23 @@ export class EmployerImportService {
         employerId: imp.dryRun ? null : employer.id,
       });
     }
+    return { results, created: imp.dryRun ? [] : toCreate.map((c) => c.employer), toCreate };
+  }
+
+  /** Creates a batch's new employers and records its rows and the running totals, in one transaction. */
+  private async write(imp: EmployerImport, { results, toCreate }: Prepared): Promise<void> {
+    if (results.length === 0) {
+      return;
+    }
     await this.db.transaction(async (m) => {
-      if (!imp.dryRun && toCreate.length) {
+      if (!imp.dryRun && toCreate?.length) {
         await this.insertEmployers(m, toCreate);
       }
-      await m
-        .getRepository(EmployerImportRow)
-        .insert(results.map((r) => ({ ...r, importId: imp.id })) as any);
+      await insertRows(
+        m,
+        EmployerImportRow,
+        results.map((r) => ({ ...r, importId: imp.id }) as EmployerImportRow),
+      );
       const count = (s: ImportRowStatus) => results.filter((r) => r.status === s).length;
       imp.totalRows += results.length;
       imp.newRows += count('new') + count('created');
@@ -262,13 +299,11 @@ export class EmployerImportService {
     m: EntityManager,
     items: { row: ImportRow; employer: Employer }[],
   ): Promise<void> {
-    await m
-      .createQueryBuilder()
-      .insert()
-      .into(Employer)
-      .values(items.map((i) => i.employer))
-      .updateEntity(false)
-      .execute();
+    await insertRows(
+      m,
+      Employer,
+      items.map((i) => i.employer),
+    );
     await writeNameIndex(
       m,
       items.map((i) => i.employer),
@@ -290,13 +325,7 @@ export class EmployerImportService {
         };
       });
     if (contacts.length) {
-      await m
-        .createQueryBuilder()
-        .insert()
-        .into(ContactPerson)
-        .values(contacts)
-        .updateEntity(false)
-        .execute();
+      await insertRows(m, ContactPerson, contacts as ContactPerson[]);
     }
   }
 

@@ -48,23 +48,22 @@ export async function writeNameIndex(
       archived: !!e.archivedAt,
     })),
   );
+  // Plain multi-row INSERTs (mysql2 expands `VALUES ?`): TypeORM's insert builder spends more
+  // time on thousands of named parameters than the database spends on the rows.
   for (let i = 0; i < keys.length; i += 5000) {
-    await m
-      .createQueryBuilder()
-      .insert()
-      .into(EmployerNameKey)
-      .values(keys.slice(i, i + 5000))
-      .orIgnore()
-      .execute();
+    await m.query('INSERT IGNORE INTO employer_name_key (employer_id, `key`) VALUES ?', [
+      keys.slice(i, i + 5000).map((k) => [k.employerId, k.key]),
+    ]);
   }
   for (let i = 0; i < tokens.length; i += 5000) {
-    await m
-      .createQueryBuilder()
-      .insert()
-      .into(EmployerSearchToken)
-      .values(tokens.slice(i, i + 5000))
-      .orIgnore()
-      .execute();
+    await m.query(
+      'INSERT IGNORE INTO employer_search_token (employer_id, token, sort_name, sort_unit, archived) VALUES ?',
+      [
+        tokens
+          .slice(i, i + 5000)
+          .map((t) => [t.employerId, t.token, t.sortName, t.sortUnit, t.archived ? 1 : 0]),
+      ],
+    );
   }
   searchIndexChanged(m);
 }
