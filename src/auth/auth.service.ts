@@ -5,6 +5,7 @@ import type { Request } from 'express';
 import { DataSource, IsNull, Repository } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { Clock } from '../common/clock';
+import { TtlCache } from '../common/ttl-cache';
 import { DomainError } from '../common/domain-error';
 import { Principal, requestContext } from '../common/request-context';
 import { User } from '../organisations/user.entity';
@@ -83,7 +84,7 @@ export class AuthService {
    * Revoking in this process takes effect at once; a deactivation or a revocation on another
    * instance within that many milliseconds.
    */
-  private readonly tokenCache = new Map<string, { principal: Principal; until: number }>();
+  private readonly tokenCache = new TtlCache<Principal>(TOKEN_CACHE_MS);
 
   private async principalFromToken(token: string): Promise<Principal> {
     if (!token.startsWith(TOKEN_PREFIX) || token.length > 200) {
@@ -91,14 +92,11 @@ export class AuthService {
     }
     const tokenHash = hashToken(token);
     const cached = this.tokenCache.get(tokenHash);
-    if (cached && cached.until > Date.now()) {
-      return cached.principal;
+    if (cached) {
+      return cached;
     }
     const principal = await this.loadTokenPrincipal(tokenHash);
-    if (this.tokenCache.size > 10_000) {
-      this.tokenCache.clear();
-    }
-    this.tokenCache.set(tokenHash, { principal, until: Date.now() + TOKEN_CACHE_MS });
+    this.tokenCache.set(tokenHash, principal);
     return principal;
   }
 

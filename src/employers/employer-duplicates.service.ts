@@ -10,6 +10,7 @@ import {
   rankCandidates,
   scoreDuplicate,
 } from './duplicates';
+import { TtlCache } from '../common/ttl-cache';
 import { Employer, EmployerNotDuplicate } from './employer.entity';
 import { writeNameIndex } from './name-index';
 
@@ -111,28 +112,21 @@ export class EmployerDuplicatesService {
    * How many employers hold each key. Cached briefly in memory: these numbers only weigh keys,
    * they move slowly, and reading them is a third of a duplicate check.
    */
-  private readonly keyCountCache = new Map<string, { n: number; at: number }>();
+  private readonly keyCountCache = new TtlCache<number>(KEY_COUNT_TTL_MS, 200_000);
   private async keyCounts(m: EntityManager, keys: string[]): Promise<{ key: string; n: number }[]> {
-    const now = Date.now();
-    const missing = keys.filter((k) => {
-      const hit = this.keyCountCache.get(k);
-      return !hit || now - hit.at > KEY_COUNT_TTL_MS;
-    });
+    const missing = keys.filter((k) => this.keyCountCache.get(k) === undefined);
     if (missing.length) {
       const rows: { key: string; n: string }[] = await m.query(
         'SELECT `key`, COUNT(*) AS n FROM employer_name_key WHERE `key` IN (?) GROUP BY `key`',
         [missing],
       );
-      if (this.keyCountCache.size > 200_000) {
-        this.keyCountCache.clear();
-      }
       const found = new Map(rows.map((r) => [r.key, Number(r.n)]));
       for (const k of missing) {
-        this.keyCountCache.set(k, { n: found.get(k) ?? 0, at: now });
+        this.keyCountCache.set(k, found.get(k) ?? 0);
       }
     }
     // A key nobody held a minute ago may be held now: it stays usable (weighed as rare).
-    return keys.map((key) => ({ key, n: Math.max(1, this.keyCountCache.get(key)?.n ?? 0) }));
+    return keys.map((key) => ({ key, n: Math.max(1, this.keyCountCache.get(key) ?? 0) }));
   }
 
   private async dismissedWith(
