@@ -15,6 +15,7 @@ import {
 import { EmployersController } from './employers.controller';
 import { EmployersPageController } from './employers.page.controller';
 import { EmployersService } from './employers.service';
+import { SearchCacheSync } from './search-cache-sync';
 
 @Module({
   imports: [
@@ -32,6 +33,7 @@ import { EmployersService } from './employers.service';
   controllers: [EmployerImportController, EmployersController, EmployersPageController],
   providers: [
     EmployersService,
+    SearchCacheSync,
     EmployerDuplicatesService,
     EmployerMergeService,
     EmployerImportService,

@@ -1,8 +1,9 @@
-import type {
-  DataSource,
-  EntityManager,
-  EntitySubscriberInterface,
-  TransactionCommitEvent,
+import {
+  type DataSource,
+  type EntityManager,
+  type EntitySubscriberInterface,
+  EventSubscriber,
+  type TransactionCommitEvent,
 } from 'typeorm';
 import { escapeLike } from '../audit/audit.service';
 import { TtlCache } from '../common/ttl-cache';
@@ -38,28 +39,45 @@ const MAX_EXPANSIONS = 50;
 const expansionCache = new TtlCache<Expansion[]>(CACHE_TTL_MS);
 const countCache = new TtlCache<number>(CACHE_TTL_MS);
 
-function forgetCachedSearches(): void {
+/** Forgets this process's cached prefix expansions and totals. */
+export function forgetCachedSearches(): void {
   expansionCache.clear();
   countCache.clear();
+}
+
+const committedListeners = new Set<() => void>();
+
+/** Called after every committed change to the search index (SearchCacheSync tells the others). */
+export function onSearchIndexCommitted(listener: () => void): () => void {
+  committedListeners.add(listener);
+  return () => committedListeners.delete(listener);
+}
+
+function committed(): void {
+  forgetCachedSearches();
+  committedListeners.forEach((l) => l());
 }
 
 /**
  * Called whenever this process writes the search index (words, archived flag, merge): the caches
  * are emptied now and again after the transaction commits, so a search that ran in between cannot
- * leave the old state cached.
+ * leave the old state cached; other instances hear of it after the commit.
  */
 export function searchIndexChanged(m: EntityManager): void {
   forgetCachedSearches();
   if (m.queryRunner?.isTransactionActive) {
     m.queryRunner.data = { ...m.queryRunner.data, searchIndexChanged: true };
+  } else {
+    committed();
   }
 }
 
-/** Registered with the data source (data-source-options.ts). */
+/** Registered with the data source (data-source-options.ts; TypeORM needs the decorator too). */
+@EventSubscriber()
 export class SearchIndexCommitSubscriber implements EntitySubscriberInterface {
   afterTransactionCommit(event: TransactionCommitEvent): void {
     if ((event.queryRunner.data as { searchIndexChanged?: boolean })?.searchIndexChanged) {
-      forgetCachedSearches();
+      committed();
     }
   }
 }

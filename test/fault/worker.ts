@@ -22,6 +22,8 @@ export const FAST_MAIL_ENV: Record<string, string> = {
 
 export interface Worker {
   child: ChildProcess;
+  /** http://127.0.0.1:port of this process. */
+  base: string;
   output: () => string;
   /** SIGKILL: no shutdown hooks, in-flight work is cut wherever it is. */
   kill9: () => Promise<void>;
@@ -41,14 +43,17 @@ async function freePort(): Promise<number> {
 }
 
 /**
- * The real app (src/main.ts under ts-node) as a separate process with APP_ROLE=worker, as in
- * production. Resolves once it answers /health.
+ * The real app (src/main.ts under ts-node) as a separate process with APP_ROLE=worker (or `api`:
+ * a second API instance), as in production. Resolves once it answers /health.
  */
-export async function startWorker(env: Record<string, string>): Promise<Worker> {
+export async function startWorker(
+  env: Record<string, string>,
+  role: 'worker' | 'api' = 'worker',
+): Promise<Worker> {
   const port = await freePort();
   const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/main.ts'], {
     cwd: ROOT,
-    env: { ...process.env, ...FAST_MAIL_ENV, ...env, APP_ROLE: 'worker', PORT: String(port) },
+    env: { ...process.env, ...FAST_MAIL_ENV, ...env, APP_ROLE: role, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -75,6 +80,7 @@ export async function startWorker(env: Record<string, string>): Promise<Worker> 
   }
   return {
     child,
+    base: `http://127.0.0.1:${port}`,
     output: () => out,
     kill9: async () => {
       child.kill('SIGKILL');
