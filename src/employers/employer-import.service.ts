@@ -16,6 +16,8 @@ import { Employer } from './employer.entity';
 import { writeNameIndex } from './name-index';
 
 const BATCH = 500;
+/** Batches written at the same time, each in its own transaction. */
+const WRITERS = 2;
 
 /** A decided batch: what to record, and the employers it creates (existing for the next batch). */
 interface Prepared {
@@ -69,17 +71,20 @@ export class EmployerImportService {
     const lineToEmployer = new Map<number, string>();
     let header: ImportHeaderInfo | null = null;
     let batch: ImportRow[] = [];
-    // A pipeline: while one batch is written (the database works), the next is parsed and checked
-    // (the app works). Batches are decided in file order and written one at a time, in order; the
-    // employers of the batch still being written count as existing for the next one.
-    let writing: { batch: Prepared; done: Promise<void> } | null = null;
+    // A pipeline: while batches are written (the database works, on up to WRITERS connections),
+    // the next is parsed and checked (the app works). Batches are decided in file order; the
+    // employers of batches still being written count as existing for the next one.
+    const writing: { batch: Prepared; done: Promise<void> }[] = [];
     const flush = async () => {
-      const prepared = await this.prepare(imp, batch, lineToEmployer, writing?.batch.created ?? []);
+      const created = writing.flatMap((w) => w.batch.created);
+      const prepared = await this.prepare(imp, batch, lineToEmployer, created);
       batch = [];
-      await writing?.done;
+      while (writing.length >= WRITERS) {
+        await writing.shift()!.done;
+      }
       const done = this.write(imp, prepared);
-      done.catch(() => undefined); // awaited at the next flush or at the end
-      writing = { batch: prepared, done };
+      done.catch(() => undefined); // awaited when the window is full or at the end
+      writing.push({ batch: prepared, done });
     };
     try {
       for await (const row of parseEmployerCsv(source, { onHeader: (h) => (header = h) })) {
@@ -89,10 +94,10 @@ export class EmployerImportService {
         }
       }
       await flush();
-      await (writing as { done: Promise<void> } | null)?.done;
+      await Promise.all(writing.map((w) => w.done));
       imp.status = 'done';
     } catch (e) {
-      await (writing as { done: Promise<void> } | null)?.done.catch(() => undefined);
+      await Promise.allSettled(writing.map((w) => w.done));
       imp.status = 'failed';
       imp.error =
         e instanceof CsvImportError
@@ -239,6 +244,14 @@ export class EmployerImportService {
     if (results.length === 0) {
       return;
     }
+    const count = (st: ImportRowStatus) => results.filter((r) => r.status === st).length;
+    const added = {
+      totalRows: results.length,
+      newRows: count('new') + count('created'),
+      createdRows: count('created'),
+      duplicateRows: count('duplicate'),
+      invalidRows: count('invalid'),
+    };
     await this.db.transaction(async (m) => {
       if (!imp.dryRun && toCreate?.length) {
         await this.insertEmployers(m, toCreate);
@@ -248,23 +261,25 @@ export class EmployerImportService {
         EmployerImportRow,
         results.map((r) => ({ ...r, importId: imp.id }) as EmployerImportRow),
       );
-      const count = (s: ImportRowStatus) => results.filter((r) => r.status === s).length;
-      imp.totalRows += results.length;
-      imp.newRows += count('new') + count('created');
-      imp.createdRows += count('created');
-      imp.duplicateRows += count('duplicate');
-      imp.invalidRows += count('invalid');
-      await m.getRepository(EmployerImport).update(
-        { id: imp.id },
-        {
-          totalRows: imp.totalRows,
-          newRows: imp.newRows,
-          createdRows: imp.createdRows,
-          duplicateRows: imp.duplicateRows,
-          invalidRows: imp.invalidRows,
-        },
-      );
+      // Added, not set: batches may commit in either order.
+      await m
+        .createQueryBuilder()
+        .update(EmployerImport)
+        .set({
+          totalRows: () => `total_rows + ${added.totalRows}`,
+          newRows: () => `new_rows + ${added.newRows}`,
+          createdRows: () => `created_rows + ${added.createdRows}`,
+          duplicateRows: () => `duplicate_rows + ${added.duplicateRows}`,
+          invalidRows: () => `invalid_rows + ${added.invalidRows}`,
+        })
+        .where('id = :id', { id: imp.id })
+        .execute();
     });
+    imp.totalRows += added.totalRows;
+    imp.newRows += added.newRows;
+    imp.createdRows += added.createdRows;
+    imp.duplicateRows += added.duplicateRows;
+    imp.invalidRows += added.invalidRows;
   }
 
   /** Register rows a batch may duplicate: same org number, or the same normalised name (two indexed lookups). */
