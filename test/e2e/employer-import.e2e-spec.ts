@@ -163,4 +163,59 @@ describe('employer CSV import and export', () => {
     const back = await upload(body, true).expect(201);
     expect(back.body).toMatchObject({ totalRows: 3, duplicateRows: 3, newRows: 0, invalidRows: 0 });
   });
+  it('imports a file of several batches, written two at a time, with the same outcome per row', async () => {
+    // 1,300 rows = 3 batches of 500: rows repeating a row of an earlier batch (in-file
+    // duplicates), rows of the register, invalid rows; totals are added by each batch's commit.
+    const lines = ['Företagsnamn;Sektor;Kommun'];
+    for (let i = 1; i <= 1300; i++) {
+      if (i > 600 && i % 97 === 0) {
+        lines.push(`Stora Filen ${i - 600} AB;privat;1285`); // repeats line i - 600 (another batch)
+      } else if (i % 89 === 0) {
+        lines.push(';privat;1285'); // invalid: no name
+      } else {
+        lines.push(`Stora Filen ${i} AB;privat;1285`);
+      }
+    }
+    const repeats = [...Array(1300).keys()]
+      .map((i) => i + 1)
+      .filter((i) => i > 600 && i % 97 === 0);
+    const invalid = [...Array(1300).keys()]
+      .map((i) => i + 1)
+      .filter((i) => i % 89 === 0 && !(i > 600 && i % 97 === 0));
+    // a repeat of a line that is itself invalid or a repeat is new, not a duplicate
+    const dupes = repeats.filter((i) => (i - 600) % 89 !== 0);
+    const before = Number((await t.db.query('SELECT COUNT(*) AS n FROM employer'))[0].n);
+    const first = await upload(Buffer.from(lines.join('\n'), 'utf8'), false).expect(201);
+    const created = 1300 - invalid.length - dupes.length;
+    expect(first.body).toMatchObject({
+      status: 'done',
+      totalRows: 1300,
+      createdRows: created,
+      duplicateRows: dupes.length,
+      invalidRows: invalid.length,
+    });
+    const stored = await t.db.query(
+      'SELECT total_rows, created_rows, duplicate_rows, invalid_rows FROM employer_import WHERE id = ?',
+      [first.body.id],
+    );
+    expect(stored[0]).toMatchObject({
+      total_rows: 1300,
+      created_rows: created,
+      duplicate_rows: dupes.length,
+      invalid_rows: invalid.length,
+    });
+    const rows = await t.db.query(
+      'SELECT line, status, duplicate_of_line FROM employer_import_row WHERE import_id = ? AND status = ? ORDER BY line',
+      [first.body.id, 'duplicate'],
+    );
+    expect(rows.map((r: { line: number }) => r.line)).toEqual(dupes.map((i) => i + 1));
+    const after = Number((await t.db.query('SELECT COUNT(*) AS n FROM employer'))[0].n);
+    expect(after - before).toBe(created);
+    const again = await upload(Buffer.from(lines.join('\n'), 'utf8'), false).expect(201);
+    expect(again.body).toMatchObject({
+      createdRows: 0,
+      duplicateRows: 1300 - invalid.length,
+      invalidRows: invalid.length,
+    });
+  });
 });
