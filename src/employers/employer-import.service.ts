@@ -22,8 +22,7 @@ const WRITERS = 2;
 /** A decided batch: what to record, and the employers it creates (existing for the next batch). */
 interface Prepared {
   results: RowResult[];
-  created: Employer[];
-  toCreate?: { row: ImportRow; employer: Employer }[];
+  toCreate: { row: ImportRow; employer: Employer }[];
 }
 
 type RowResult = Pick<
@@ -76,7 +75,9 @@ export class EmployerImportService {
     // employers of batches still being written count as existing for the next one.
     const writing: { batch: Prepared; done: Promise<void> }[] = [];
     const flush = async () => {
-      const created = writing.flatMap((w) => w.batch.created);
+      const created = imp.dryRun
+        ? []
+        : writing.flatMap((w) => w.batch.toCreate.map((c) => c.employer));
       const prepared = await this.prepare(imp, batch, lineToEmployer, created);
       batch = [];
       while (writing.length >= WRITERS) {
@@ -143,7 +144,7 @@ export class EmployerImportService {
     inFlight: Employer[],
   ): Promise<Prepared> {
     if (rows.length === 0) {
-      return { results: [], created: [] };
+      return { results: [], toCreate: [] };
     }
     const existing = [
       ...new Map(
@@ -236,7 +237,7 @@ export class EmployerImportService {
         employerId: imp.dryRun ? null : employer.id,
       });
     }
-    return { results, created: imp.dryRun ? [] : toCreate.map((c) => c.employer), toCreate };
+    return { results, toCreate };
   }
 
   /** Creates a batch's new employers and records its rows and the running totals, in one transaction. */
@@ -253,7 +254,7 @@ export class EmployerImportService {
       invalidRows: count('invalid'),
     };
     await this.db.transaction(async (m) => {
-      if (!imp.dryRun && toCreate?.length) {
+      if (!imp.dryRun && toCreate.length) {
         await this.insertEmployers(m, toCreate);
       }
       await insertRows(
